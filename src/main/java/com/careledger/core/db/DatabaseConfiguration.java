@@ -1,0 +1,38 @@
+package com.careledger.core.db;
+
+import javax.sql.DataSource;
+
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.jooq.ExecuteListenerProvider;
+import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/** The RLS-scoped connection: every database access runs in a transaction that carries the context. */
+@Configuration(proxyBeanMethods = false)
+public class DatabaseConfiguration {
+
+    @Bean
+    RlsTransactionManager transactionManager(DataSource dataSource) {
+        return new RlsTransactionManager(dataSource);
+    }
+
+    /**
+     * The context is transaction-local, so a statement outside a transaction would run without it:
+     * refuse it loudly instead of letting it see nothing (or, worse, reuse nothing by accident).
+     */
+    @Bean
+    ExecuteListenerProvider requireTransaction() {
+        return new DefaultExecuteListenerProvider(new ExecuteListener() {
+            @Override
+            public void start(ExecuteContext ctx) {
+                if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+                    throw new IllegalStateException("Database access outside a transaction: the request context"
+                            + " is transaction-local; annotate the caller @Transactional");
+                }
+            }
+        });
+    }
+}

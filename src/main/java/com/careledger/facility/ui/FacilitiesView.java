@@ -1,0 +1,83 @@
+package com.careledger.facility.ui;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.careledger.core.security.Roles;
+import com.careledger.core.ui.chart.ChartJs;
+import com.careledger.db.public_.enums.FacilityType;
+import com.careledger.facility.domain.Facility;
+import com.careledger.facility.domain.FacilityRepository;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import software.xdev.chartjs.model.charts.BarChart;
+import software.xdev.chartjs.model.data.BarData;
+import software.xdev.chartjs.model.dataset.BarDataset;
+import software.xdev.chartjs.model.options.BarOptions;
+import software.xdev.chartjs.model.options.Plugins;
+import software.xdev.chartjs.model.options.Title;
+import software.xdev.chartjs.model.options.LegendOptions;
+
+/** Super admin: every facility on the platform, and how many there are of each type. */
+@Route("admin/facilities")
+@PageTitle("Facilities · CareLedger")
+@RolesAllowed(Roles.SUPER_ADMIN)
+public class FacilitiesView extends VerticalLayout {
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy");
+    private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
+
+    public FacilitiesView(FacilityRepository facilities) {
+        setSizeFull();
+        addClassName("page");
+
+        H2 title = new H2("Facilities");
+        Span total = new Span(facilities.count() + " on the platform");
+        total.addClassName("subtitle");
+        total.setId("facility-total");
+
+        ChartJs chart = new ChartJs();
+        chart.setId("facilities-by-type");
+        chart.getElement().setAttribute("aria-label", "Facilities by type");
+        chart.setChart(byType(facilities));
+
+        Grid<Facility> grid = new Grid<>();
+        grid.setId("facilities");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.addColumn(Facility::name).setHeader("Name").setFlexGrow(3);
+        grid.addColumn(f -> FacilityLabels.type(f.type())).setHeader("Type").setFlexGrow(1);
+        grid.addColumn(Facility::city).setHeader("City").setFlexGrow(1);
+        grid.addColumn(f -> FacilityLabels.status(f.status())).setHeader("Status").setFlexGrow(1);
+        grid.addColumn(f -> DATE.format(f.createdAt().atZoneSameInstant(IST))).setHeader("Since").setFlexGrow(1);
+        grid.setItems(query -> facilities.findPage(query.getOffset(), query.getLimit()).stream(),
+                query -> facilities.count());
+        grid.setHeight("360px");
+
+        add(title, total, chart, grid);
+    }
+
+    private static BarChart byType(FacilityRepository facilities) {
+        Map<FacilityType, Integer> counts = facilities.countByType().stream()
+                .collect(Collectors.toMap(FacilityRepository.TypeCount::type, FacilityRepository.TypeCount::count));
+        BarData data = new BarData();
+        BarDataset dataset = new BarDataset().setLabel("Facilities");
+        for (FacilityType type : FacilityType.values()) {
+            data.addLabel(FacilityLabels.type(type));
+            dataset.addData(counts.getOrDefault(type, 0));
+        }
+        dataset.setBackgroundColor("#1f6f8b");
+        data.addDataset(dataset);
+        return new BarChart(data, new BarOptions()
+                .setPlugins(new Plugins()
+                        .setTitle(new Title().setDisplay(true).setText("Facilities by type"))
+                        .setLegend(new LegendOptions().setDisplay(false))));
+    }
+}

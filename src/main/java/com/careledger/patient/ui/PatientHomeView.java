@@ -1,0 +1,26 @@
+package com.careledger.patient.ui;
+
+import com.careledger.core.security.CareLedgerUser;
+import com.careledger.core.security.Roles;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.RolesAllowed;
+
+/** Patient landing page: their health card, appointments and bills. */
+@Route("patient")
+@PageTitle("My health card · CareLedger")
+@RolesAllowed(Roles.PATIENT)
+public class PatientHomeView extends VerticalLayout {
+
+    public PatientHomeView(AuthenticationContext authentication) {
+        addClassName("page");
+        CareLedgerUser user = authentication.getAuthenticatedUser(CareLedgerUser.class).orElseThrow();
+        add(new H2("My health card"),
+                new Paragraph(user.displayName() + " · " + user.email()),
+                new Paragraph("Your health card, appointments and bills appear here once a facility registers you."));
+    }
+}

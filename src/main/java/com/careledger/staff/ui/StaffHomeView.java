@@ -1,0 +1,30 @@
+package com.careledger.staff.ui;
+
+import com.careledger.core.security.CareLedgerUser;
+import com.careledger.core.security.Roles;
+import com.careledger.facility.domain.FacilityRepository;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.RolesAllowed;
+
+/** Staff landing page: the facility they work at today. Appointments and the cash counter come here. */
+@Route("staff")
+@PageTitle("Today · CareLedger")
+@RolesAllowed(Roles.STAFF)
+public class StaffHomeView extends VerticalLayout {
+
+    public StaffHomeView(AuthenticationContext authentication, FacilityRepository facilities) {
+        addClassName("page");
+        CareLedgerUser user = authentication.getAuthenticatedUser(CareLedgerUser.class).orElseThrow();
+        String facility = user.facilityId() == null ? "" : facilities.findById(user.facilityId())
+                .map(f -> f.name() + ", " + f.city()).orElse("");
+        add(new H2("Namaste, " + user.displayName()));
+        Paragraph where = new Paragraph(facility);
+        where.setId("staff-facility");
+        add(where, new Paragraph("Appointments, bills and the cash counter for your shift will appear here."));
+    }
+}
