@@ -135,7 +135,7 @@ public class EmbeddedPostgresAutoConfiguration {
         };
     }
 
-    static String rolesScript() {
+    public static String rolesScript() {
         try (InputStream in = EmbeddedPostgresAutoConfiguration.class.getClassLoader()
                 .getResourceAsStream("db/setup/roles.sql")) {
             if (in == null) {

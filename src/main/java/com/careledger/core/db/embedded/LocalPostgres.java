@@ -100,7 +100,12 @@ public final class LocalPostgres implements AutoCloseable {
             Files.createDirectories(data.getParent());
             FileChannel channel = FileChannel.open(data.resolveSibling(data.getFileName() + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
             if (lock == null) {
                 channel.close();
                 throw new IllegalStateException("Another running process uses the PostgreSQL data directory "

@@ -1,0 +1,71 @@
+package com.careledger.core.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.careledger.test.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** The catalog as the security model needs it: who may do what, and which tables are under RLS. */
+class DatabaseRolesTest {
+
+    @Test
+    void theAppRoleIsNoSuperuserCannotBypassRlsAndOwnsNothing() throws SQLException {
+        assertThat(strings("""
+                select rolname from pg_roles
+                where rolname = 'careledger_app' and not rolsuper and not rolbypassrls and rolcanlogin
+                  and not rolcreaterole and not rolcreatedb""")).containsExactly("careledger_app");
+        assertThat(strings("""
+                select c.relname from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'careledger_app'
+                union all select p.proname from pg_proc p join pg_roles r on r.oid = p.proowner where r.rolname = 'careledger_app'
+                union all select n.nspname from pg_namespace n join pg_roles r on r.oid = n.nspowner where r.rolname = 'careledger_app'
+                union all select t.typname from pg_type t join pg_roles r on r.oid = t.typowner where r.rolname = 'careledger_app'
+                union all select d.datname from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = 'careledger_app'
+                """)).isEmpty();
+    }
+
+    @Test
+    void theMigrationOwnerIsNoSuperuserAndIsSubjectToRls() throws SQLException {
+        assertThat(strings("""
+                select rolname from pg_roles
+                where rolname = 'careledger_owner' and not rolsuper and not rolbypassrls""")).containsExactly("careledger_owner");
+        assertThat(strings("select tablename from pg_tables where schemaname = 'public' and tableowner <> 'careledger_owner'"))
+                .isEmpty();
+    }
+
+    @Test
+    void everyTableOfTheProductHasRowLevelSecurityEnabledAndForced() throws SQLException {
+        List<String> tables = strings("""
+                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'flyway_schema_history'""");
+        assertThat(tables).contains("facilities", "users");
+        assertThat(strings("""
+                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'flyway_schema_history'
+                  and not (c.relrowsecurity and c.relforcerowsecurity)""")).isEmpty();
+    }
+
+    @Test
+    void everySecurityDefinerFunctionHasAFixedSearchPath() throws SQLException {
+        assertThat(strings("""
+                select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                where n.nspname in ('public', 'app') and p.prosecdef
+                  and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')""")).isEmpty();
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (Connection c = TestDatabase.connectAsSuperuser(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}

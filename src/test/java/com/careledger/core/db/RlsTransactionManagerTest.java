@@ -1,0 +1,140 @@
+package com.careledger.core.db;
+
+import static com.careledger.test.TestDatabase.AROGYA;
+import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
+import static com.careledger.test.TestDatabase.DEMO_FACILITIES;
+import static com.careledger.test.TestDatabase.SANJEEVANI;
+import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
+import static com.careledger.test.TestDatabase.SUPER_ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.careledger.test.TestDatabase;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The request context rides on the transaction, not on the pooled connection: with a pool of one
+ * connection, transactions for two tenants alternate (one of them failing midway) and each sees only
+ * its own tenant; a transaction for nobody sees no tenant row.
+ */
+class RlsTransactionManagerTest {
+
+    private static HikariDataSource pool;
+    private static TransactionTemplate tx;
+
+    @BeforeAll
+    static void onePooledConnection() {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(TestDatabase.appDataSource());
+        config.setMaximumPoolSize(1);
+        config.setMinimumIdle(1);
+        pool = new HikariDataSource(config);
+        tx = new TransactionTemplate(new RlsTransactionManager(pool));
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    @Test
+    void alternatingTenantsOnOneConnectionEachSeeOnlyTheirOwnFacility() throws Exception {
+        int backend = backendPid(DbContext.NONE);
+
+        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
+
+        // the second tenant's transaction fails after it has read: rollback must leave nothing behind
+        assertThatThrownBy(() -> DbContext.runAs(new DbContext(AROGYA_ADMIN, AROGYA), () -> tx.executeWithoutResult(s -> {
+            assertThat(query("select id from facilities")).containsExactly(AROGYA);
+            throw new IllegalStateException("boom mid-transaction");
+        }))).hasMessage("boom mid-transaction");
+
+        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
+        assertThat(visibleFacilities(DbContext.NONE)).isEmpty();
+        assertThat(visibleFacilities(new DbContext(AROGYA_ADMIN, AROGYA))).containsExactly(AROGYA);
+        assertThat(visibleFacilities(new DbContext(SUPER_ADMIN, null))).hasSize(DEMO_FACILITIES);
+
+        assertThat(backendPid(DbContext.NONE)).as("one physical connection throughout").isEqualTo(backend);
+    }
+
+    @Test
+    void theContextDoesNotOutliveItsTransaction() throws Exception {
+        visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI));
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select coalesce(current_setting('app.user_id', true), ''),"
+                     + " coalesce(current_setting('app.current_tenant', true), ''), (select count(*) from facilities)")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEmpty();
+            assertThat(rs.getString(2)).isEmpty();
+            assertThat(rs.getInt(3)).isZero();
+        }
+    }
+
+    @Test
+    void aFacilityAdminClaimingAnotherTenantSeesNothing() throws Exception {
+        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, AROGYA))).isEmpty();
+    }
+
+    @Test
+    void theSuperAdminWhoEnteredAFacilitySeesOnlyThatOne() throws Exception {
+        assertThat(visibleFacilities(new DbContext(SUPER_ADMIN, AROGYA))).containsExactly(AROGYA);
+    }
+
+    @Test
+    void readOnlyTransactionsRefuseWrites() {
+        TransactionTemplate readOnly = new TransactionTemplate(tx.getTransactionManager());
+        readOnly.setReadOnly(true);
+        assertThatThrownBy(() -> DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> readOnly.executeWithoutResult(s -> {
+            try (Statement st = connection().createStatement()) {
+                st.execute("create temporary table t (x int)");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }))).hasMessageContaining("read-only transaction");
+    }
+
+    private static List<UUID> visibleFacilities(DbContext context) throws Exception {
+        return DbContext.callAs(context, () -> tx.execute(s -> query("select id from facilities order by name")));
+    }
+
+    private static int backendPid(DbContext context) throws Exception {
+        return DbContext.callAs(context, () -> tx.execute(s -> {
+            try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                return rs.getInt(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+    }
+
+    private static List<UUID> query(String sql) {
+        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<UUID> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Connection connection() {
+        return DataSourceUtils.getConnection(pool);
+    }
+}

