@@ -53,18 +53,23 @@ public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId) {
         }
     }
 
-    /** {@link #callAs} for work without a result or checked exceptions. */
-    public static void runAs(DbContext context, Runnable work) {
+    /** {@link #callAs} for work that throws no checked exception. */
+    public static <T> T callAsUnchecked(DbContext context, java.util.function.Supplier<T> work) {
         try {
-            callAs(context, () -> {
-                work.run();
-                return null;
-            });
+            return callAs(context, work::get);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #callAs} for work without a result. */
+    public static void runAs(DbContext context, Runnable work) {
+        callAsUnchecked(context, () -> {
+            work.run();
+            return null;
+        });
     }
 
     private static Optional<CareLedgerUser> signedInUser() {

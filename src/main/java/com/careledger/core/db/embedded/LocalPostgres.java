@@ -304,21 +304,31 @@ public final class LocalPostgres implements AutoCloseable {
 
     /**
      * The prefix that runs PostgreSQL as a non-root user: none for a normal user; as root a new user
-     * namespace, or setpriv to nobody where namespaces are blocked.
+     * namespace, or setpriv to nobody where namespaces are blocked. The system property
+     * {@code careledger.embedded-postgres.run-as} (auto, unshare, setpriv) forces one way as root.
      */
     static List<String> runAsPrefix() {
         if (!isRoot()) {
             return List.of();
         }
-        if (succeeds(List.of("unshare", "-U", "true"))) {
-            return List.of("unshare", "-U");
+        String forced = System.getProperty("careledger.embedded-postgres.run-as", "auto");
+        List<String> unshare = List.of("unshare", "-U");
+        List<String> setpriv = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups");
+        if (!forced.equals("setpriv") && succeeds(concat(unshare, "true"))) {
+            return unshare;
         }
-        if (succeeds(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "true"))) {
-            LOG.log(Level.INFO, "User namespaces are blocked: running PostgreSQL as uid {0,number,#} through setpriv", NOBODY);
-            return List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--");
+        if (!forced.equals("unshare") && succeeds(concat(setpriv, "true"))) {
+            LOG.log(Level.INFO, "Running PostgreSQL as uid {0,number,#} through setpriv", NOBODY);
+            return concat(setpriv, "--");
         }
         throw new IllegalStateException("PostgreSQL cannot run as root, and neither 'unshare -U' nor 'setpriv' works"
                 + " here: run as a non-root user or configure spring.datasource.url");
+    }
+
+    private static List<String> concat(List<String> prefix, String last) {
+        List<String> all = new ArrayList<>(prefix);
+        all.add(last);
+        return all;
     }
 
     private static boolean isRoot() {
@@ -381,6 +391,8 @@ public final class LocalPostgres implements AutoCloseable {
                     Files.setPosixFilePermissions(out, permissions(entry.getMode()));
                 }
             }
+            // createTempDirectory makes it private; setpriv's unprivileged user must reach the binaries
+            Files.setPosixFilePermissions(staging, permissions(0755));
             Files.writeString(staging.resolve(".complete"), hash);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -392,7 +404,6 @@ public final class LocalPostgres implements AutoCloseable {
         } finally {
             deleteRecursively(staging);
         }
-        // setpriv runs the server as nobody: the binaries must be readable and executable by all
         return target;
     }
 

@@ -75,6 +75,27 @@ class LocalPostgresRecoveryTest {
         }
     }
 
+    @Test
+    void asRootWithoutUserNamespacesItRunsAsNobodyThroughSetpriv() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root needs a way around PostgreSQL's refusal to run as root");
+        // nobody must be able to reach the data directory (JUnit makes its temporary folder private)
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = dir.resolve("setpriv");
+        System.setProperty("careledger.embedded-postgres.run-as", "setpriv");
+        try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
+            try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+            assertThat(Files.readString(Path.of("/proc", Long.toString(postmaster), "status")))
+                    .containsPattern("(?m)^Uid:\\s+65534\\s");
+        } finally {
+            System.clearProperty("careledger.embedded-postgres.run-as");
+        }
+    }
+
     private static String note(LocalPostgres pg) throws Exception {
         try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select note from kept")) {

@@ -1,0 +1,127 @@
+package com.careledger.core.ui;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Pattern;
+
+import com.careledger.test.BrowserTest;
+import com.careledger.test.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** Sign-in as each role, and what a stranger or a wrong password gets. */
+class SignInIT extends BrowserTest {
+
+    @Test
+    void theSuperAdminSeesEveryFacilityInAGridAndAChartByType() {
+        page.navigate(url("/login"));
+        signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
+
+        page.waitForURL(Pattern.compile(".*/admin/facilities$"));
+        assertThat(page.locator("#facility-total")).hasText(TestDatabase.DEMO_FACILITIES + " on the platform");
+        page.waitForFunction("n => document.querySelector('#facilities')?.size === n", TestDatabase.DEMO_FACILITIES);
+        assertThat(page.locator("vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
+                .setHasText("Sanjeevani Multispeciality Hospital"))).isVisible();
+        assertThat(page.locator("vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
+                .setHasText("Arogya Family Clinic"))).isVisible();
+
+        page.waitForFunction("() => document.querySelector('#facilities-by-type')?.chart !== undefined");
+        Object total = page.locator("#facilities-by-type").evaluate(
+                "c => c.chart.data.datasets[0].data.reduce((a, b) => a + b, 0)");
+        Object labels = page.locator("#facilities-by-type").evaluate("c => c.chart.data.labels.length");
+        assertThat(((Number) total).intValue()).isEqualTo(TestDatabase.DEMO_FACILITIES);
+        assertThat(((Number) labels).intValue()).isEqualTo(7);
+    }
+
+    @Test
+    void aFacilityAdminSeesExactlyTheirOwnFacility() {
+        page.navigate(url("/login"));
+        signIn("admin@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+
+        page.waitForURL(Pattern.compile(".*/facility$"));
+        assertThat(page.locator(".facility-card")).hasCount(1);
+        assertThat(page.locator(".facility-card h3")).hasText("Sanjeevani Multispeciality Hospital");
+    }
+
+    @Test
+    void aWrongPasswordShowsAnErrorAndSignsNobodyIn() {
+        page.navigate(url("/login"));
+        signIn("admin@arogya.test", "not-the-password");
+
+        page.waitForURL(Pattern.compile(".*/login\\?error$"));
+        assertThat(page.getByText("Incorrect email or password")).isVisible();
+
+        page.navigate(url("/facility"));
+        page.waitForURL(Pattern.compile(".*/login$"));
+        assertThat(page.locator("vaadin-login-form")).isVisible();
+    }
+
+    @Test
+    void anUnauthenticatedDeepLinkGoesToSignInAndBackAfterwards() {
+        page.navigate(url("/admin/facilities"));
+        page.waitForURL(Pattern.compile(".*/login$"));
+
+        signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/admin/facilities$"));
+        assertThat(page.locator("#facilities")).isVisible();
+    }
+
+    @Test
+    void theSessionIdChangesAtSignIn() {
+        page.navigate(url("/login"));
+        assertThat(page.locator("vaadin-login-form")).isVisible();
+        String before = sessionId();
+
+        signIn("admin@precision.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/facility$"));
+        String after = sessionId();
+
+        assertThat(before).isNotBlank();
+        assertThat(after).isNotBlank().isNotEqualTo(before);
+    }
+
+    @Test
+    void aFacilityUserCannotOpenTheSuperAdminsPage() {
+        page.navigate(url("/login"));
+        signIn("admin@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/facility$"));
+
+        page.navigate(url("/admin/facilities"));
+        assertThat(page.locator("#facilities")).hasCount(0);
+        assertThat(page.getByText("Sanjeevani Multispeciality Hospital")).hasCount(0);
+    }
+
+    @Test
+    void staffAndPatientsLandOnTheirOwnPages() {
+        page.navigate(url("/login"));
+        signIn("billing@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/staff$"));
+        assertThat(page.locator("#staff-facility")).hasText("Sanjeevani Multispeciality Hospital, Pune");
+
+        page.locator("#sign-out").click();
+        page.waitForURL(Pattern.compile(".*/login$"));
+        signIn("patient.anil@careledger.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/patient$"));
+        assertThat(page.getByText("My health card").first()).isVisible();
+    }
+
+    @Test
+    void repeatedFailuresPauseSignInForThatAccount() {
+        // an account nobody else signs in with here; unknown accounts are throttled alike (no enumeration)
+        String account = "guessing.target@careledger.test";
+        for (int i = 0; i < 5; i++) {
+            page.navigate(url("/login"));
+            signIn(account, "wrong-" + i);
+            page.waitForURL(Pattern.compile(".*/login\\?error$"));
+        }
+        page.navigate(url("/login"));
+        signIn(account, "wrong-again");
+        page.waitForURL(Pattern.compile(".*/login\\?error$"));
+        assertThat(page.getByText("Too many failed sign-ins")).isVisible();
+    }
+
+    private String sessionId() {
+        return context.cookies().stream().filter(c -> c.name.equals("JSESSIONID")).map(c -> c.value)
+                .findFirst().orElse("");
+    }
+}
