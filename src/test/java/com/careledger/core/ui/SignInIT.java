@@ -17,7 +17,7 @@ class SignInIT extends BrowserTest {
         page.navigate(url("/login"));
         signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
 
-        page.waitForURL(Pattern.compile(".*/admin/facilities$"));
+        page.waitForURL(Pattern.compile(".*/admin/facilities(\\?continue)?$"));
         assertThat(page.locator("#facility-total")).hasText(TestDatabase.DEMO_FACILITIES + " on the platform");
         page.waitForFunction("n => document.querySelector('#facilities')?.size === n", TestDatabase.DEMO_FACILITIES);
         assertThat(page.locator("vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
@@ -38,7 +38,7 @@ class SignInIT extends BrowserTest {
         page.navigate(url("/login"));
         signIn("admin@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
 
-        page.waitForURL(Pattern.compile(".*/facility$"));
+        page.waitForURL(Pattern.compile(".*/facility(\\?continue)?$"));
         assertThat(page.locator(".facility-card")).hasCount(1);
         assertThat(page.locator(".facility-card h3")).hasText("Sanjeevani Multispeciality Hospital");
     }
@@ -62,7 +62,7 @@ class SignInIT extends BrowserTest {
         page.waitForURL(Pattern.compile(".*/login$"));
 
         signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
-        page.waitForURL(Pattern.compile(".*/admin/facilities$"));
+        page.waitForURL(Pattern.compile(".*/admin/facilities(\\?continue)?$"));
         assertThat(page.locator("#facilities")).isVisible();
     }
 
@@ -73,7 +73,7 @@ class SignInIT extends BrowserTest {
         String before = sessionId();
 
         signIn("admin@precision.test", TestDatabase.DEMO_PASSWORD);
-        page.waitForURL(Pattern.compile(".*/facility$"));
+        page.waitForURL(Pattern.compile(".*/facility(\\?continue)?$"));
         String after = sessionId();
 
         assertThat(before).isNotBlank();
@@ -84,7 +84,7 @@ class SignInIT extends BrowserTest {
     void aFacilityUserCannotOpenTheSuperAdminsPage() {
         page.navigate(url("/login"));
         signIn("admin@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
-        page.waitForURL(Pattern.compile(".*/facility$"));
+        page.waitForURL(Pattern.compile(".*/facility(\\?continue)?$"));
 
         page.navigate(url("/admin/facilities"));
         assertThat(page.locator("#facilities")).hasCount(0);
@@ -95,13 +95,13 @@ class SignInIT extends BrowserTest {
     void staffAndPatientsLandOnTheirOwnPages() {
         page.navigate(url("/login"));
         signIn("billing@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
-        page.waitForURL(Pattern.compile(".*/staff$"));
+        page.waitForURL(Pattern.compile(".*/staff(\\?continue)?$"));
         assertThat(page.locator("#staff-facility")).hasText("Sanjeevani Multispeciality Hospital, Pune");
 
         page.locator("#sign-out").click();
         page.waitForURL(Pattern.compile(".*/login$"));
         signIn("patient.anil@careledger.test", TestDatabase.DEMO_PASSWORD);
-        page.waitForURL(Pattern.compile(".*/patient$"));
+        page.waitForURL(Pattern.compile(".*/patient(\\?continue)?$"));
         assertThat(page.getByText("My health card").first()).isVisible();
     }
 

@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core.db.embedded;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core.db;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core.security;
+
+import org.jspecify.annotations.NullMarked;

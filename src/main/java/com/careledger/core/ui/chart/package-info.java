@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core.ui.chart;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core.ui;
+
+import org.jspecify.annotations.NullMarked;

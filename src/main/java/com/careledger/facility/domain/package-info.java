@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.facility.domain;
+
+import org.jspecify.annotations.NullMarked;

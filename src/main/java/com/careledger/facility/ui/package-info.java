@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.facility.ui;
+
+import org.jspecify.annotations.NullMarked;

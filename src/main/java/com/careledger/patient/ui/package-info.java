@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.patient.ui;
+
+import org.jspecify.annotations.NullMarked;

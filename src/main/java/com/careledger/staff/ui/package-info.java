@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.staff.ui;
+
+import org.jspecify.annotations.NullMarked;
