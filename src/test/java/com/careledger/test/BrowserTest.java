@@ -55,6 +55,13 @@ public abstract class BrowserTest {
     void openBrowser() {
         context = browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 860).setLocale("en-IN"));
         context.setDefaultTimeout(30_000);
+        // development mode's tools (Copilot and its "running in development mode" notice) float over the page
+        context.addInitScript("""
+                document.addEventListener('DOMContentLoaded', () => {
+                  const style = document.createElement('style');
+                  style.textContent = 'copilot-main, vaadin-dev-tools { display: none !important; }';
+                  document.head.appendChild(style);
+                });""");
         page = context.newPage();
     }
 

@@ -25,6 +25,9 @@ import software.xdev.chartjs.model.options.BarOptions;
 import software.xdev.chartjs.model.options.Plugins;
 import software.xdev.chartjs.model.options.Title;
 import software.xdev.chartjs.model.options.LegendOptions;
+import software.xdev.chartjs.model.options.scale.Scales;
+import software.xdev.chartjs.model.options.scale.cartesian.linear.LinearScaleOptions;
+import software.xdev.chartjs.model.options.scale.cartesian.linear.LinearTickOptions;
 
 /** Super admin: every facility on the platform, and how many there are of each type. */
 @Route("admin/facilities")
@@ -76,6 +79,9 @@ public class FacilitiesView extends VerticalLayout {
         dataset.setBackgroundColor("#1f6f8b");
         data.addDataset(dataset);
         return new BarChart(data, new BarOptions()
+                // counts of facilities: whole numbers on the axis
+                .setScales(new Scales().addScale(Scales.ScaleAxis.Y,
+                        new LinearScaleOptions().setBeginAtZero(true).setTicks(new LinearTickOptions().setPrecision(0))))
                 .setPlugins(new Plugins()
                         .setTitle(new Title().setDisplay(true).setText("Facilities by type"))
                         .setLegend(new LegendOptions().setDisplay(false))));
