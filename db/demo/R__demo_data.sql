@@ -8,7 +8,8 @@
 
 set local role careledger_definer;
 
-insert into facilities (id, name, type, status, city) values
+insert into facilities (id, name, type, status, city, legal_name)
+select v.id::uuid, v.name, v.type::facility_type, v.status::facility_status, v.city, v.name from (values
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'Sanjeevani Multispeciality Hospital', 'hospital',          'active', 'Pune'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'Arogya Family Clinic',                'clinic',            'active', 'Nashik'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003', 'Precision Diagnostics Lab',           'lab',               'active', 'Mumbai'),
@@ -16,6 +17,7 @@ insert into facilities (id, name, type, status, city) values
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005', 'Shree Medical Store',                 'medical_store',     'active', 'Pune'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0006', 'Jeevan Dhara Blood Bank',             'blood_bank',        'active', 'Aurangabad'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0007', 'Lifeline Clinic Kothrud',             'clinic',            'onboarding', 'Pune')
+) as v(id, name, type, status, city)
 on conflict (id) do nothing;
 
 insert into users (id, email, display_name, password_hash, role, facility_id) values
@@ -35,6 +37,45 @@ insert into users (id, email, display_name, password_hash, role, facility_id) va
    '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001'),
   ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006', 'patient.anil@careledger.test', 'Anil Gaikwad',
    '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'patient', null)
+on conflict (id) do nothing;
+
+-- legal names and GST registrations (Maharashtra, state code 27)
+update facilities f set legal_name = d.legal_name, state_code = '27', gstin = d.gstin
+from (values
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001'::uuid, 'Sanjeevani Healthcare Private Limited', '27AABCS1234F1Z5'),
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002'::uuid, 'Arogya Family Clinic LLP', '27AAKFA5678K1Z2'),
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003'::uuid, 'Precision Diagnostics Private Limited', '27AADCP4321M1Z9')
+) as d(id, legal_name, gstin)
+where f.id = d.id and f.gstin is null and f.legal_name = f.name;
+
+-- one configuration version per facility: MONEY.md's example rates (card: gateway 1.10 %, platform
+-- 1.20 %; UPI and RuPay debit free), 18 % GST, 2 % commission on cash with GST
+insert into facility_configurations (facility_id, effective_from, gst_rate, cash_commission_applies,
+    cash_commission_type, cash_commission_rate, gst_on_cash_commission, settlement_cycle,
+    payout_account_name, payout_account_number, payout_ifsc, payout_pan)
+select f.id, now(), 0.18, true, 'percentage', 0.02, true, 'weekly',
+       f.legal_name, '5010' || lpad((row_number() over (order by f.id))::text, 8, '0'), 'HDFC0001234', 'AABCS1234F'
+from facilities f
+where not exists (select 1 from facility_configurations c where c.facility_id = f.id);
+
+insert into facility_method_rates (facility_id, effective_from, method, gateway_mdr, platform_mdr)
+select c.facility_id, c.effective_from, r.method::payment_method, r.gateway_mdr, r.platform_mdr
+from facility_configurations c
+cross join (values ('card', 0.0110, 0.0120), ('upi', 0, 0), ('rupay_debit', 0, 0),
+                   ('netbanking', 0.0150, 0.0170), ('wallet', 0.0180, 0.0200)) as r(method, gateway_mdr, platform_mdr)
+where not exists (select 1 from facility_method_rates m where m.facility_id = c.facility_id);
+
+insert into facility_staff_permissions (facility_id, kind, permission)
+select f.id, d.kind, d.permission from facilities f cross join default_staff_permissions d
+on conflict do nothing;
+
+insert into staff (id, facility_id, user_id, kind, display_name, registration_number, phone) values
+  ('7a1c2e3f-0000-4000-9000-000000000001', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001',
+   '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', 'billing', 'Kavita Patil', null, '+91 98220 11111'),
+  ('7a1c2e3f-0000-4000-9000-000000000002', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001',
+   null, 'doctor', 'Dr. Sunil Bhosale', 'MMC-2009-04412', '+91 98220 22222'),
+  ('7a1c2e3f-0000-4000-9000-000000000003', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002',
+   null, 'doctor', 'Dr. Neha Kale', 'MMC-2014-11873', '+91 98220 33333')
 on conflict (id) do nothing;
 
 reset role;
