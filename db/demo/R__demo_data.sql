@@ -78,4 +78,15 @@ insert into staff (id, facility_id, user_id, kind, display_name, registration_nu
    null, 'doctor', 'Dr. Neha Kale', 'MMC-2014-11873', '+91 98220 33333')
 on conflict (id) do nothing;
 
+insert into patients (id, facility_id, registration_number, full_name, date_of_birth, sex, phone, user_id) values
+  ('9c4d1b2a-0000-4000-a000-000000000001', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'SMH-000101',
+   'Anil Gaikwad', '1978-03-14', 'male', '+91 98500 10101', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006'),
+  ('9c4d1b2a-0000-4000-a000-000000000002', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'SMH-000102',
+   'Sunita Pawar', '1985-11-02', 'female', '+91 98500 10102', null),
+  ('9c4d1b2a-0000-4000-a000-000000000003', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0001',
+   'Anil Gaikwad', '1978-03-14', 'male', '+91 98500 10101', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006'),
+  ('9c4d1b2a-0000-4000-a000-000000000004', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0002',
+   'Rahul Shinde', '1992-07-21', 'male', '+91 98500 10103', null)
+on conflict (id) do nothing;
+
 reset role;
