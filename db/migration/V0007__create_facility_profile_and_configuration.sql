@@ -92,13 +92,14 @@ alter table facility_method_rates force row level security;
 comment on table facility_method_rates is
   'Gateway and platform MDR per payment method of a configuration version (UPI and RuPay debit may be 0).';
 
--- Versions are history: never changed, never removed.
+-- History is never changed or removed (configuration versions here, audit rows later).
 create function app.refuse_change() returns trigger
 language plpgsql
 set search_path = pg_catalog
 as $$
 begin
-  raise exception '% rows are never % d: add a new version instead', tg_table_name, lower(tg_op)
+  raise exception '% rows are never %: they are history', tg_table_name,
+    case tg_op when 'UPDATE' then 'updated' else 'deleted' end
     using errcode = 'integrity_constraint_violation';
 end
 $$;

@@ -11,14 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.sql.Types;
 import java.util.List;
 import java.util.UUID;
 
+import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,17 +24,15 @@ import org.junit.jupiter.api.Test;
 /** Facilities and users under forced row-level security, seen as the app's role; each test rolls back. */
 class RowLevelSecurityTest {
 
-    private Connection app;
+    private AppSession app;
 
     @BeforeEach
     void openTransaction() throws SQLException {
-        app = TestDatabase.connectAsApp();
-        app.setAutoCommit(false);
+        app = AppSession.open();
     }
 
     @AfterEach
     void rollBack() throws SQLException {
-        app.rollback();
         app.close();
     }
 
@@ -133,8 +128,8 @@ class RowLevelSecurityTest {
     @Test
     void theAppRoleCannotWriteFacilitiesOrUsersDirectly() throws SQLException {
         context(SUPER_ADMIN, null);
-        assertThatThrownBy(() -> app.createStatement().execute(
-                "insert into facilities (name, type, city) values ('Rogue', 'clinic', 'Pune')"))
+        assertThatThrownBy(() -> app.execute(
+                "insert into facilities (name, legal_name, type, city) values ('Rogue', 'Rogue', 'clinic', 'Pune')"))
                 .hasMessageContaining("permission denied");
     }
 
@@ -145,33 +140,18 @@ class RowLevelSecurityTest {
     }
 
     private void context(UUID userId, UUID tenant) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement(RlsTransactionManager.SET_CONTEXT)) {
-            ps.setObject(1, userId, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
-            ps.execute();
-        }
+        app.as(userId, tenant);
     }
 
-    /** What injected SQL could do: set a context variable directly. */
     private void forge(String setting, String value) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement("select set_config(?, ?, true)")) {
-            ps.setString(1, setting);
-            ps.setString(2, value);
-            ps.execute();
-        }
+        app.forge(setting, value);
     }
 
     private int count(String table) throws SQLException {
-        return Integer.parseInt(strings("select count(*) from " + table).getFirst());
+        return app.count(table);
     }
 
     private List<String> strings(String sql) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        }
+        return app.strings(sql);
     }
 }
