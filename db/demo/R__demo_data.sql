@@ -36,6 +36,8 @@ insert into users (id, email, display_name, password_hash, role, facility_id) va
    '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'staff',
    '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001'),
   ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006', 'patient.anil@careledger.test', 'Anil Gaikwad',
+   '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'patient', null),
+  ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007', 'patient.rahul@careledger.test', 'Rahul Shinde',
    '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'patient', null)
 on conflict (id) do nothing;
 
@@ -86,7 +88,7 @@ insert into patients (id, facility_id, registration_number, full_name, date_of_b
   ('9c4d1b2a-0000-4000-a000-000000000003', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0001',
    'Anil Gaikwad', '1978-03-14', 'male', '+91 98500 10101', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006'),
   ('9c4d1b2a-0000-4000-a000-000000000004', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0002',
-   'Rahul Shinde', '1992-07-21', 'male', '+91 98500 10103', null)
+   'Rahul Shinde', '1992-07-21', 'male', '+91 98500 10103', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007')
 on conflict (id) do nothing;
 
 reset role;

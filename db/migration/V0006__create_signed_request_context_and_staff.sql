@@ -300,6 +300,13 @@ grant insert, update on staff to careledger_app;
 grant select, insert, update, delete on permissions, default_staff_permissions, facility_staff_permissions, staff
   to careledger_definer;
 
+-- The super admin manages every sign-in, including patients and system principals (no facility).
+drop policy "Users see themselves and the users of facilities they may see" on users;
+create policy "Users are visible to themselves, their facility and super admin" on users
+  for select using (id = (select app.current_user_id())
+                    or facility_id = any ((select app.visible_facilities())::uuid[])
+                    or (select app.current_user_role()) = 'super_admin');
+
 create policy "The permission catalogue is readable by everyone signed in" on permissions
   for select using ((select app.current_user_id()) is not null);
 create policy "Default grants are readable by everyone signed in" on default_staff_permissions

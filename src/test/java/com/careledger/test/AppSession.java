@@ -43,8 +43,9 @@ public final class AppSession implements AutoCloseable {
         strings("select set_config(?, ?, true)", setting, value);
     }
 
-    /** The first column of every row, as text. */
+    /** The first column of every row, as text; a failure leaves the transaction usable (savepoint). */
     public List<String> strings(String sql, Object... params) throws SQLException {
+        var savepoint = connection.setSavepoint();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
@@ -54,8 +55,12 @@ public final class AppSession implements AutoCloseable {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
+                connection.releaseSavepoint(savepoint);
                 return out;
             }
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            throw e;
         }
     }
 
@@ -73,13 +78,20 @@ public final class AppSession implements AutoCloseable {
 
     /** Runs a statement; a failure leaves the transaction usable (savepoint). */
     public void execute(String sql, Object... params) throws SQLException {
+        update(sql, params);
+    }
+
+    /** Runs a write and returns how many rows it touched; a failure leaves the transaction usable. */
+    public int update(String sql, Object... params) throws SQLException {
         var savepoint = connection.setSavepoint();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
             ps.execute();
+            int touched = Math.max(ps.getUpdateCount(), 0);
             connection.releaseSavepoint(savepoint);
+            return touched;
         } catch (SQLException e) {
             connection.rollback(savepoint);
             throw e;

@@ -25,7 +25,10 @@ public final class TestDatabase {
     public static final UUID SANJEEVANI_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002");
     public static final UUID AROGYA_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003");
     public static final UUID SANJEEVANI_BILLING = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005");
+    /** Patient user registered at Sanjeevani and Arogya. */
     public static final UUID PATIENT_ANIL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006");
+    /** Patient user registered at Arogya only. */
+    public static final UUID PATIENT_RAHUL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007");
     public static final int DEMO_FACILITIES = 7;
     public static final String DEMO_PASSWORD = "CareLedger#2026";
 
