@@ -6,7 +6,8 @@
 -- Both are SECURITY DEFINER: they check that the user is active and may work
 -- in the tenant, then set app.user_id and app.current_tenant transaction-
 -- locally together with app.context_sig, an HMAC of (user, tenant, backend,
--- transaction start) under a key that only the definer role can read.
+-- transaction start in epoch seconds, so the session's time zone does not
+-- matter) under a key that only the definer role can read.
 -- Policies read the context only through app.current_user_id() and
 -- app.current_tenant(), which return null unless the signature matches. So a
 -- statement that calls set_config('app.current_tenant', ...) itself, as
@@ -32,10 +33,10 @@ comment on table app.context_key is 'HMAC key that signs the request context; ne
 -- The signature of a context in this transaction on this connection.
 create function app.context_signature(p_user text, p_tenant text) returns text
 language sql stable security definer
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
   select encode(extensions.hmac(
-           convert_to(p_user || '|' || p_tenant || '|' || pg_backend_pid() || '|' || now()::text, 'UTF8'),
+           convert_to(p_user || '|' || p_tenant || '|' || pg_backend_pid() || '|' || extract(epoch from now())::text, 'UTF8'),
            (select k.key from app.context_key k), 'sha256'), 'hex')
 $$;
 revoke all on function app.context_signature(text, text) from public;
@@ -44,7 +45,7 @@ alter function app.context_signature(text, text) owner to careledger_definer;
 -- True when app.user_id and app.current_tenant were set by the functions below.
 create function app.context_is_signed() returns boolean
 language sql stable security definer
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
   select coalesce(current_setting('app.context_sig', true), '') <> ''
      and current_setting('app.context_sig', true) = app.context_signature(
@@ -58,7 +59,7 @@ alter function app.context_is_signed() owner to careledger_definer;
 -- The signed-in user, or null (no context, or a forged one).
 create or replace function app.current_user_id() returns uuid
 language sql stable
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
   select case when app.context_is_signed() then nullif(current_setting('app.user_id', true), '')::uuid end
 $$;
@@ -66,7 +67,7 @@ $$;
 -- The facility of the request, or null.
 create or replace function app.current_tenant() returns uuid
 language sql stable
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
   select case when app.context_is_signed() then nullif(current_setting('app.current_tenant', true), '')::uuid end
 $$;
@@ -74,7 +75,7 @@ $$;
 -- The signed-in user's role, or null.
 create function app.current_user_role() returns user_role
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select u.role from public.users u where u.id = app.current_user_id() and u.status = 'active'
 $$;
@@ -87,7 +88,7 @@ alter function app.current_user_role() owner to careledger_definer;
 -- ----------------------------------------------------------------------------
 create function app.set_current_user(p_user uuid) returns void
 language plpgsql volatile security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
 begin
   if p_user is not null and not exists (select 1 from public.users u where u.id = p_user and u.status = 'active') then
@@ -107,7 +108,7 @@ alter function app.set_current_user(uuid) owner to careledger_definer;
 -- enter any facility; facility admins and staff only their own.
 create function app.set_current_tenant(p_tenant uuid) returns void
 language plpgsql volatile security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_user uuid := app.current_user_id();
@@ -144,7 +145,7 @@ alter function app.set_current_tenant(uuid) owner to careledger_definer;
 -- policies).
 create or replace function app.visible_facilities() returns uuid[]
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select coalesce(
     case
@@ -163,7 +164,7 @@ $$;
 -- Facilities the user administers: as above without staff.
 create function app.administered_facilities() returns uuid[]
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select case when app.current_user_role() in ('super_admin', 'system', 'facility_admin')
               then app.visible_facilities() else '{}'::uuid[] end
@@ -190,7 +191,7 @@ create or replace function app.find_login(p_email text)
 returns table (id uuid, email text, display_name text, password_hash text,
                role user_role, facility_id uuid, status user_status)
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select u.id, u.email, u.display_name, u.password_hash, u.role, u.facility_id, u.status
   from public.users u
@@ -260,7 +261,7 @@ comment on column staff.registration_number is 'Medical council registration of 
 -- the clinical ones either (minimum necessary access to health information).
 create function app.has_permission(p_permission text) returns boolean
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select case
     when u.role = 'facility_admin' and u.facility_id = app.current_tenant()
@@ -283,7 +284,7 @@ alter function app.has_permission(text) owner to careledger_definer;
 -- The staff record of the signed-in user in the current tenant, or null.
 create function app.current_staff_id() returns uuid
 language sql stable security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select s.id from public.staff s
   where s.user_id = app.current_user_id() and s.facility_id = app.current_tenant() and s.active

@@ -95,7 +95,7 @@ comment on table facility_method_rates is
 -- History is never changed or removed (configuration versions here, audit rows later).
 create function app.refuse_change() returns trigger
 language plpgsql
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   raise exception '% rows are never %: they are history', tg_table_name,
@@ -114,7 +114,7 @@ create trigger facility_method_rates_are_history
 -- A new version may start now or later, never in the past (that would reprice history).
 create function app.check_configuration_not_backdated() returns trigger
 language plpgsql
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if new.effective_from < now() - interval '1 minute' then
@@ -133,7 +133,7 @@ create trigger facility_configurations_not_backdated
 create function app.facility_configuration_at(p_facility uuid, p_at timestamptz)
 returns facility_configurations
 language sql stable
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
   select c.* from public.facility_configurations c
   where c.facility_id = p_facility and c.effective_from <= p_at

@@ -19,7 +19,7 @@ create function app.onboard_facility(
   p_method_rates         jsonb
 ) returns uuid
 language plpgsql volatile security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_facility uuid;

@@ -48,7 +48,7 @@ comment on column audit_log.transaction_id is 'Transaction that made the change:
 -- Keys whose values never enter the audit trail.
 create function app.audit_redact(p_row jsonb) returns jsonb
 language sql immutable parallel safe
-set search_path = pg_catalog
+set search_path = pg_catalog, pg_temp
 as $$
   select coalesce(jsonb_object_agg(key,
            case when key ~ '(password|pin|secret|token|ciphertext|_hash$|_hmac$|national_id|account_number)'
@@ -59,7 +59,7 @@ $$;
 -- The generic audit trigger. Its arguments name the primary-key columns.
 create function app.audit_row() returns trigger
 language plpgsql security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
@@ -91,7 +91,7 @@ alter function app.audit_row() owner to careledger_definer;
 create function app.record_phi_read(p_table text, p_row_key jsonb, p_facility uuid, p_what text)
 returns void
 language plpgsql security definer
-set search_path = pg_catalog, public
+set search_path = pg_catalog, public, pg_temp
 as $$
 begin
   if app.current_user_id() is null then
