@@ -41,9 +41,9 @@ class OnboardingTest {
             assertThat(s.string("select role::text from users where email = 'vikram@shivneri.test'")).isEqualTo("facility_admin");
             assertThat(s.string("select cash_commission_fixed_paise::text from facility_configurations where facility_id = ?",
                     facility)).isEqualTo("2500");
-            assertThat(s.count("facility_method_rates where facility_id = ?", facility)).isEqualTo(5);
-            assertThat(s.count("facility_staff_permissions where facility_id = ?", facility))
-                    .isEqualTo(s.count("default_staff_permissions"));
+            assertThat(s.rows("facility_method_rates where facility_id = ?", facility)).isEqualTo(5);
+            assertThat(s.rows("facility_staff_permissions where facility_id = ?", facility))
+                    .isEqualTo(s.rows("default_staff_permissions"));
 
             // the new admin works in the new facility, and only there
             UUID admin = UUID.fromString(s.string("select id::text from users where email = 'vikram@shivneri.test'"));
@@ -65,13 +65,13 @@ class OnboardingTest {
         String withoutWallet = ALL_RATES.replaceAll(",\\s*\\{\"method\": \"wallet\"[^}]*}", "");
         assertThat(withoutWallet).doesNotContain("wallet");
         try (AppSession s = AppSession.open().as(SUPER_ADMIN, null)) {
-            int facilities = s.count("facilities");
+            int facilities = s.rows("facilities");
             assertThatThrownBy(() -> s.execute(ONBOARD, "y@shivneri.test", CONFIGURATION, withoutWallet))
                     .hasMessageContaining("MDR rates missing for: wallet");
             assertThatThrownBy(() -> s.execute(ONBOARD, "z@shivneri.test", CONFIGURATION.replace("ICIC0000123", "bad"), ALL_RATES))
                     .hasMessageContaining("facility_configurations_payout_ifsc_check");
-            assertThat(s.count("facilities")).isEqualTo(facilities);
-            assertThat(s.count("users where email like '%@shivneri.test'")).isZero();
+            assertThat(s.rows("facilities")).isEqualTo(facilities);
+            assertThat(s.rows("users where email like '%@shivneri.test'")).isZero();
         }
     }
 

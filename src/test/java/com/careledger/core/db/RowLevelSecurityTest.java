@@ -148,7 +148,7 @@ class RowLevelSecurityTest {
     }
 
     private int count(String table) throws SQLException {
-        return app.count(table);
+        return app.rows(table);
     }
 
     private List<String> strings(String sql) throws SQLException {
