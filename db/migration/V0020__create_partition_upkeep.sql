@@ -244,7 +244,7 @@ begin
       -- before it is attached (PostgreSQL refuses a partition whose range has
       -- rows in the default); attaching adds the parent's indexes, foreign
       -- keys and triggers
-      execute format('create table %I.%I (like %s including all excluding indexes)', v_schema, v_new, r.parent);
+      execute format('create table %I.%I (like %s including all excluding indexes excluding identity)', v_schema, v_new, r.parent);
       execute format(
         'with moved as (delete from only %1$s where %2$I >= %3$s and %2$I < %4$s returning %5$s)
          insert into %6$I.%7$I (%5$s) select %5$s from moved',

@@ -56,7 +56,9 @@ as $$
   from jsonb_each(p_row)
 $$;
 
--- The generic audit trigger. Its arguments name the primary-key columns.
+-- The generic audit trigger. Its arguments name the primary-key columns, and
+-- columns whose values stay out of the log, prefixed with '-' (clinical text,
+-- which the facility admins who read the log may not read).
 create function app.audit_row() returns trigger
 language plpgsql security definer
 set search_path = pg_catalog, public, pg_temp
@@ -67,14 +69,24 @@ declare
   v_row jsonb := coalesce(v_new, v_old);
   v_key jsonb := '{}'::jsonb;
   v_column text;
+  v_hidden text[] := '{}';
   v_user uuid := app.current_user_id();
 begin
   foreach v_column in array tg_argv loop
-    v_key := v_key || jsonb_build_object(v_column, v_row -> v_column);
+    if left(v_column, 1) = '-' then
+      v_hidden := v_hidden || substr(v_column, 2);
+    else
+      v_key := v_key || jsonb_build_object(v_column, v_row -> v_column);
+    end if;
   end loop;
   if tg_op = 'UPDATE' and v_old = v_new then
     return null;
   end if;
+  -- hidden columns show that they changed, not what they hold
+  foreach v_column in array v_hidden loop
+    v_old := case when v_old ? v_column then jsonb_set(v_old, array[v_column], '"[clinical]"') end;
+    v_new := case when v_new ? v_column then jsonb_set(v_new, array[v_column], '"[clinical]"') end;
+  end loop;
   insert into public.audit_log (facility_id, actor_user_id, actor_role, table_name, operation, row_key,
                                 old_values, new_values)
   values (coalesce((v_row ->> 'facility_id')::uuid, case when tg_table_name = 'facilities' then (v_row ->> 'id')::uuid end),

@@ -88,7 +88,8 @@ class PartitionUpkeepTest {
     void partitionsReachFromLastMonthToThreeMonthsAheadWithIstMonthBounds() throws SQLException {
         app.as(PARTITION_UPKEEP, null);
         List<String> created = app.strings(
-                "select partition_name || ' ' || from_day || ' ' || to_day from app.maintain_partitions(date '2031-05-15')");
+                "select partition_name || ' ' || from_day || ' ' || to_day from app.maintain_partitions(date '2031-05-15')"
+                        + " where partition_name like 'public.appointments%'");
         assertThat(created).containsExactly(
                 "public.appointments_p20310401 2031-04-01 2031-05-01",
                 "public.appointments_p20310501 2031-05-01 2031-06-01",
@@ -176,7 +177,8 @@ class PartitionUpkeepTest {
         app.as(PATIENT_ANIL, null);
         assertThat(app.failure("select * from app.maintain_partitions()")).hasMessageContaining("only the partition upkeep");
         app.as(SUPER_ADMIN, null);
-        assertThat(app.strings("select partition_name from app.maintain_partitions(date '2031-05-15')")).hasSize(5);
+        assertThat(app.strings("select partition_name from app.maintain_partitions(date '2031-05-15')"
+                + " where partition_name like 'public.appointments%'")).hasSize(5);
     }
 
     @Test
