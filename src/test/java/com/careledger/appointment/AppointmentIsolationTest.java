@@ -140,6 +140,11 @@ class AppointmentIsolationTest {
         app.as(SANJEEVANI_ADMIN, SANJEEVANI);
         assertThat(app.failure(write, SANJEEVANI, ANIL_TODAY_AT_SANJEEVANI, "An admin's note"))
                 .hasMessageContaining("row-level security");
+        // the admin reads the audit log: it shows that the doctor wrote a note, not what it says
+        assertThat(app.strings("""
+                select actor_user_id || ' ' || (new_values ->> 'body') from audit_log
+                where table_name = 'appointment_notes' and new_values ->> 'appointment_id' = ?""",
+                ANIL_TODAY_AT_SANJEEVANI.toString())).containsExactly(SANJEEVANI_DOCTOR + " [clinical]");
     }
 
     @Test
