@@ -8,7 +8,8 @@
 
 set local role careledger_definer;
 
-insert into facilities (id, name, type, status, city) values
+insert into facilities (id, name, type, status, city, legal_name)
+select v.id::uuid, v.name, v.type::facility_type, v.status::facility_status, v.city, v.name from (values
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'Sanjeevani Multispeciality Hospital', 'hospital',          'active', 'Pune'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'Arogya Family Clinic',                'clinic',            'active', 'Nashik'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003', 'Precision Diagnostics Lab',           'lab',               'active', 'Mumbai'),
@@ -16,6 +17,7 @@ insert into facilities (id, name, type, status, city) values
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005', 'Shree Medical Store',                 'medical_store',     'active', 'Pune'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0006', 'Jeevan Dhara Blood Bank',             'blood_bank',        'active', 'Aurangabad'),
   ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0007', 'Lifeline Clinic Kothrud',             'clinic',            'onboarding', 'Pune')
+) as v(id, name, type, status, city)
 on conflict (id) do nothing;
 
 insert into users (id, email, display_name, password_hash, role, facility_id) values
@@ -34,7 +36,123 @@ insert into users (id, email, display_name, password_hash, role, facility_id) va
    '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'staff',
    '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001'),
   ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006', 'patient.anil@careledger.test', 'Anil Gaikwad',
+   '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'patient', null),
+  ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007', 'patient.rahul@careledger.test', 'Rahul Shinde',
    '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'patient', null)
 on conflict (id) do nothing;
+
+-- legal names and GST registrations (Maharashtra, state code 27)
+update facilities f set legal_name = d.legal_name, state_code = '27', gstin = d.gstin
+from (values
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001'::uuid, 'Sanjeevani Healthcare Private Limited', '27AABCS1234F1Z5'),
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002'::uuid, 'Arogya Family Clinic LLP', '27AAKFA5678K1Z2'),
+  ('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003'::uuid, 'Precision Diagnostics Private Limited', '27AADCP4321M1Z9')
+) as d(id, legal_name, gstin)
+where f.id = d.id and f.gstin is null and f.legal_name = f.name;
+
+-- one configuration version per facility: MONEY.md's example rates (card: gateway 1.10 %, platform
+-- 1.20 %; UPI and RuPay debit free), 18 % GST, 2 % commission on cash with GST
+insert into facility_configurations (facility_id, effective_from, gst_rate, cash_commission_applies,
+    cash_commission_type, cash_commission_rate, gst_on_cash_commission, settlement_cycle,
+    payout_account_name, payout_account_number, payout_ifsc, payout_pan)
+select f.id, now(), 0.18, true, 'percentage', 0.02, true, 'weekly',
+       f.legal_name, '5010' || lpad((row_number() over (order by f.id))::text, 8, '0'), 'HDFC0001234', 'AABCS1234F'
+from facilities f
+where not exists (select 1 from facility_configurations c where c.facility_id = f.id);
+
+insert into facility_method_rates (facility_id, effective_from, method, gateway_mdr, platform_mdr)
+select c.facility_id, c.effective_from, r.method::payment_method, r.gateway_mdr, r.platform_mdr
+from facility_configurations c
+cross join (values ('card', 0.0110, 0.0120), ('upi', 0, 0), ('rupay_debit', 0, 0),
+                   ('netbanking', 0.0150, 0.0170), ('wallet', 0.0180, 0.0200)) as r(method, gateway_mdr, platform_mdr)
+where not exists (select 1 from facility_method_rates m where m.facility_id = c.facility_id);
+
+insert into facility_staff_permissions (facility_id, kind, permission)
+select f.id, d.kind, d.permission from facilities f cross join default_staff_permissions d
+on conflict do nothing;
+
+insert into staff (id, facility_id, user_id, kind, display_name, registration_number, phone) values
+  ('7a1c2e3f-0000-4000-9000-000000000001', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001',
+   '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', 'billing', 'Kavita Patil', null, '+91 98220 11111'),
+  ('7a1c2e3f-0000-4000-9000-000000000002', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001',
+   null, 'doctor', 'Dr. Sunil Bhosale', 'MMC-2009-04412', '+91 98220 22222'),
+  ('7a1c2e3f-0000-4000-9000-000000000003', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002',
+   null, 'doctor', 'Dr. Neha Kale', 'MMC-2014-11873', '+91 98220 33333')
+on conflict (id) do nothing;
+
+insert into patients (id, facility_id, registration_number, full_name, date_of_birth, sex, phone, user_id) values
+  ('9c4d1b2a-0000-4000-a000-000000000001', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'SMH-000101',
+   'Anil Gaikwad', '1978-03-14', 'male', '+91 98500 10101', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006'),
+  ('9c4d1b2a-0000-4000-a000-000000000002', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'SMH-000102',
+   'Sunita Pawar', '1985-11-02', 'female', '+91 98500 10102', null),
+  ('9c4d1b2a-0000-4000-a000-000000000003', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0001',
+   'Anil Gaikwad', '1978-03-14', 'male', '+91 98500 10101', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006'),
+  ('9c4d1b2a-0000-4000-a000-000000000004', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'AFC-2026-0002',
+   'Rahul Shinde', '1992-07-21', 'male', '+91 98500 10103', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007')
+on conflict (id) do nothing;
+
+
+-- ----------------------------------------------------------------------------
+-- Services, appointments (V0021-V0023): price lists, a sign-in for Dr. Sunil
+-- Bhosale, and appointments today and in the coming days (IST) at Sanjeevani
+-- and Arogya.
+-- ----------------------------------------------------------------------------
+insert into users (id, email, display_name, password_hash, role, facility_id) values
+  ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0a01', 'dr.sunil@sanjeevani.test', 'Dr. Sunil Bhosale',
+   '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'staff',
+   '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001')
+on conflict (id) do nothing;
+update staff set user_id = '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0a01'
+where id = '7a1c2e3f-0000-4000-9000-000000000002' and user_id is null;
+
+-- health care services are GST-exempt (rate 0); SAC 999312 medical services,
+-- 999316 laboratory and imaging, 999317 blood bank
+insert into services (id, facility_id, code, name, category, price_paise, hsn_sac_code, gst_rate, duration_minutes)
+select v.id::uuid, v.facility_id::uuid, v.code, v.name, v.category::service_category, v.price_paise, v.sac, 0, v.minutes
+from (values
+  ('c5e7a1b0-0000-4000-b000-000000000101', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'OPD-CONS', 'OPD consultation', 'consultation', 50000, '999312', 15),
+  ('c5e7a1b0-0000-4000-b000-000000000102', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'OPD-FOLLOWUP', 'Follow-up consultation', 'consultation', 30000, '999312', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000103', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'LAB-CBC', 'Complete blood count (CBC)', 'lab_test', 35000, '999316', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000104', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'XRAY-CHEST', 'X-ray chest PA view', 'imaging', 60000, '999316', 20),
+  ('c5e7a1b0-0000-4000-b000-000000000105', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', 'ECG', 'Electrocardiogram (ECG)', 'procedure', 25000, '999316', 15),
+  ('c5e7a1b0-0000-4000-b000-000000000201', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'GP-CONS', 'General physician consultation', 'consultation', 30000, '999312', 15),
+  ('c5e7a1b0-0000-4000-b000-000000000202', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'BP-SUGAR', 'BP and blood sugar check', 'procedure', 10000, '999312', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000203', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', 'DRESSING', 'Wound dressing', 'procedure', 20000, '999312', 15),
+  ('c5e7a1b0-0000-4000-b000-000000000301', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003', 'LAB-CBC', 'Complete blood count (CBC)', 'lab_test', 30000, '999316', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000302', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003', 'LAB-LIPID', 'Lipid profile', 'lab_test', 70000, '999316', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000303', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003', 'LAB-TSH', 'Thyroid stimulating hormone (TSH)', 'lab_test', 45000, '999316', 10),
+  ('c5e7a1b0-0000-4000-b000-000000000401', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0004', 'IVF-CONS', 'Fertility consultation', 'consultation', 100000, '999312', 30),
+  ('c5e7a1b0-0000-4000-b000-000000000402', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0004', 'USG-FOLLICLE', 'Follicular monitoring scan', 'imaging', 150000, '999316', 20),
+  ('c5e7a1b0-0000-4000-b000-000000000601', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0006', 'PRBC', 'Packed red blood cells, one unit', 'blood_component', 145000, '999317', 30),
+  ('c5e7a1b0-0000-4000-b000-000000000701', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0007', 'OPD-CONS', 'OPD consultation', 'consultation', 40000, '999312', 15)
+) as v(id, facility_id, code, name, category, price_paise, sac, minutes)
+on conflict (facility_id, code) do nothing;
+
+-- today and the next days in IST; each id once, whatever day the script runs
+insert into appointments (id, facility_id, starts_on, patient_id, service_id, staff_id, starts_at, ends_at, booked_by)
+select v.id::uuid, v.facility_id::uuid, s.starts_on, v.patient_id::uuid, v.service_id::uuid, v.staff_id::uuid,
+       s.starts_at, s.starts_at + make_interval(mins => v.minutes), v.booked_by::uuid
+from (values
+  ('a9900000-0000-4000-8000-000000000101', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', '9c4d1b2a-0000-4000-a000-000000000001',
+   'c5e7a1b0-0000-4000-b000-000000000101', '7a1c2e3f-0000-4000-9000-000000000002', 0, '10:00', 15, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002'),
+  ('a9900000-0000-4000-8000-000000000102', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', '9c4d1b2a-0000-4000-a000-000000000002',
+   'c5e7a1b0-0000-4000-b000-000000000101', '7a1c2e3f-0000-4000-9000-000000000002', 0, '10:15', 15, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002'),
+  ('a9900000-0000-4000-8000-000000000103', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', '9c4d1b2a-0000-4000-a000-000000000002',
+   'c5e7a1b0-0000-4000-b000-000000000103', null, 1, '09:00', 10, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002'),
+  ('a9900000-0000-4000-8000-000000000104', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', '9c4d1b2a-0000-4000-a000-000000000001',
+   'c5e7a1b0-0000-4000-b000-000000000104', null, 2, '11:00', 20, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002'),
+  ('a9900000-0000-4000-8000-000000000105', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001', '9c4d1b2a-0000-4000-a000-000000000001',
+   'c5e7a1b0-0000-4000-b000-000000000102', '7a1c2e3f-0000-4000-9000-000000000002', 3, '12:30', 10, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002'),
+  ('a9900000-0000-4000-8000-000000000201', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', '9c4d1b2a-0000-4000-a000-000000000003',
+   'c5e7a1b0-0000-4000-b000-000000000201', '7a1c2e3f-0000-4000-9000-000000000003', 0, '17:00', 15, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003'),
+  ('a9900000-0000-4000-8000-000000000202', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', '9c4d1b2a-0000-4000-a000-000000000004',
+   'c5e7a1b0-0000-4000-b000-000000000201', '7a1c2e3f-0000-4000-9000-000000000003', 1, '17:00', 15, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003'),
+  ('a9900000-0000-4000-8000-000000000203', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', '9c4d1b2a-0000-4000-a000-000000000004',
+   'c5e7a1b0-0000-4000-b000-000000000202', '7a1c2e3f-0000-4000-9000-000000000003', 3, '18:00', 10, '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003')
+) as v(id, facility_id, patient_id, service_id, staff_id, day_offset, at_time, minutes, booked_by)
+cross join lateral (
+  select ((app.ist_today() + v.day_offset)::timestamp + v.at_time::time) at time zone 'Asia/Kolkata' as starts_at,
+         app.ist_today() + v.day_offset as starts_on) s
+where not exists (select 1 from appointments a where a.id = v.id::uuid);
 
 reset role;

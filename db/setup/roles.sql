@@ -30,6 +30,7 @@ begin
 end
 $$;
 
--- The owner may hand functions to the definer role (ALTER FUNCTION ... OWNER TO
--- needs SET on the new owner), but does not inherit its BYPASSRLS.
-grant careledger_definer to careledger_owner with set true, inherit false;
+-- The owner hands functions to the definer role (ALTER FUNCTION ... OWNER TO
+-- needs SET) and replaces them in later migrations (needs INHERIT). Role
+-- attributes are never inherited: the owner does not get BYPASSRLS.
+grant careledger_definer to careledger_owner with set true, inherit true;

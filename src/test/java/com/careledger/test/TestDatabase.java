@@ -25,7 +25,25 @@ public final class TestDatabase {
     public static final UUID SANJEEVANI_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0002");
     public static final UUID AROGYA_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003");
     public static final UUID SANJEEVANI_BILLING = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005");
+    /** Patient user registered at Sanjeevani and Arogya. */
     public static final UUID PATIENT_ANIL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006");
+    /** Patient user registered at Arogya only. */
+    public static final UUID PATIENT_RAHUL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0007");
+    /** Dr. Sunil Bhosale's sign-in (a doctor at Sanjeevani: clinical.read and clinical.write). */
+    public static final UUID SANJEEVANI_DOCTOR = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0a01");
+    /** The system principal that partition upkeep acts as. */
+    public static final UUID PARTITION_UPKEEP = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    public static final UUID DR_SUNIL = UUID.fromString("7a1c2e3f-0000-4000-9000-000000000002");
+    public static final UUID DR_NEHA = UUID.fromString("7a1c2e3f-0000-4000-9000-000000000003");
+    /** Patient records: Anil at Sanjeevani and at Arogya (both linked to his sign-in), Sunita, Rahul. */
+    public static final UUID ANIL_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000001");
+    public static final UUID SUNITA_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000002");
+    public static final UUID ANIL_AT_AROGYA = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000003");
+    public static final UUID RAHUL_AT_AROGYA = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000004");
+    public static final UUID SANJEEVANI_CONSULTATION = UUID.fromString("c5e7a1b0-0000-4000-b000-000000000101");
+    public static final UUID SANJEEVANI_CBC = UUID.fromString("c5e7a1b0-0000-4000-b000-000000000103");
+    public static final UUID AROGYA_CONSULTATION = UUID.fromString("c5e7a1b0-0000-4000-b000-000000000201");
+    public static final UUID PRECISION_LAB = UUID.fromString("0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003");
     public static final int DEMO_FACILITIES = 7;
     public static final String DEMO_PASSWORD = "CareLedger#2026";
 
@@ -66,6 +84,11 @@ public final class TestDatabase {
 
     public static Connection connectAsApp() throws SQLException {
         return DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.APP_ROLE, "");
+    }
+
+    /** The migration owner: only for what migrations do (DDL), e.g. registering a scratch table for upkeep. */
+    public static Connection connectAsOwner() throws SQLException {
+        return DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
     }
 
     /** Superuser, for catalog inspection only. */

@@ -76,12 +76,4 @@ public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         return auth != null && auth.getPrincipal() instanceof CareLedgerUser user ? Optional.of(user) : Optional.empty();
     }
-
-    String userIdSetting() {
-        return userId == null ? "" : userId.toString();
-    }
-
-    String tenantSetting() {
-        return tenantId == null ? "" : tenantId.toString();
-    }
 }

@@ -3,6 +3,7 @@ package com.careledger.core.db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 
 import javax.sql.DataSource;
 
@@ -10,15 +11,17 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 
 /**
- * Opens every transaction with the request context set transaction-locally, before its first
- * statement: {@code set_config(name, value, true)} with the values as bind parameters. The settings
- * vanish at commit or rollback, so a pooled connection never carries one request's context into the
- * next, and a transaction for nobody sets them empty (which matches no tenant row).
+ * Opens every transaction with the request context, before its first statement:
+ * {@code app.set_current_user} and {@code app.set_current_tenant}, with the values as bind parameters.
+ * Those SECURITY DEFINER functions check the user and the tenant and set {@code app.user_id} and
+ * {@code app.current_tenant} transaction-locally, signed, so the settings vanish at commit or rollback
+ * and a pooled connection never carries one request's context into the next. A transaction for nobody
+ * sets them empty, which matches no tenant row.
  */
 public class RlsTransactionManager extends JdbcTransactionManager {
 
-    static final String SET_CONTEXT =
-            "select set_config('app.user_id', ?, true), set_config('app.current_tenant', ?, true)";
+    /** The user first: the tenant is checked against it (PostgreSQL evaluates a select list in order). */
+    static final String SET_CONTEXT = "select app.set_current_user(?), app.set_current_tenant(?)";
 
     public RlsTransactionManager(DataSource dataSource) {
         super(dataSource);
@@ -30,8 +33,8 @@ public class RlsTransactionManager extends JdbcTransactionManager {
         super.prepareTransactionalConnection(con, definition);
         DbContext context = DbContext.current();
         try (PreparedStatement ps = con.prepareStatement(SET_CONTEXT)) {
-            ps.setString(1, context.userIdSetting());
-            ps.setString(2, context.tenantSetting());
+            ps.setObject(1, context.userId(), Types.OTHER);
+            ps.setObject(2, context.tenantId(), Types.OTHER);
             ps.execute();
         }
     }

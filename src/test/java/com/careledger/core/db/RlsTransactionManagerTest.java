@@ -85,8 +85,9 @@ class RlsTransactionManagerTest {
     }
 
     @Test
-    void aFacilityAdminClaimingAnotherTenantSeesNothing() throws Exception {
-        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, AROGYA))).isEmpty();
+    void aFacilityAdminClaimingAnotherTenantIsRefused() {
+        assertThatThrownBy(() -> visibleFacilities(new DbContext(SANJEEVANI_ADMIN, AROGYA)))
+                .rootCause().hasMessageContaining("may not work in facility");
     }
 
     @Test

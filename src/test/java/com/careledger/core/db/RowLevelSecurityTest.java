@@ -11,12 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
+import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,17 +24,15 @@ import org.junit.jupiter.api.Test;
 /** Facilities and users under forced row-level security, seen as the app's role; each test rolls back. */
 class RowLevelSecurityTest {
 
-    private Connection app;
+    private AppSession app;
 
     @BeforeEach
     void openTransaction() throws SQLException {
-        app = TestDatabase.connectAsApp();
-        app.setAutoCommit(false);
+        app = AppSession.open();
     }
 
     @AfterEach
     void rollBack() throws SQLException {
-        app.rollback();
         app.close();
     }
 
@@ -46,51 +43,93 @@ class RowLevelSecurityTest {
     }
 
     @Test
-    void emptyOrMalformedContextFailsClosed() throws SQLException {
-        for (String garbage : List.of("", "not-a-uuid", "' or true --", SANJEEVANI + "x")) {
-            context(garbage, garbage);
+    void emptyOrMalformedContextSetDirectlyFailsClosed() throws SQLException {
+        for (String garbage : List.of("", "not-a-uuid", "' or true --", SANJEEVANI + "x", SUPER_ADMIN.toString())) {
+            forge("app.user_id", garbage);
+            forge("app.current_tenant", garbage);
             assertThat(count("facilities")).as("context %s", garbage).isZero();
             assertThat(count("users")).as("context %s", garbage).isZero();
         }
     }
 
     @Test
+    void aForgedTenantAfterALegitimateContextWidensNothing() throws SQLException {
+        context(SANJEEVANI_ADMIN, SANJEEVANI);
+        assertThat(count("facilities")).isOne();
+        forge("app.current_tenant", AROGYA.toString());
+        assertThat(strings("select id::text from facilities")).isEmpty();
+        assertThat(strings("select id::text from users")).isEmpty();
+    }
+
+    @Test
+    void aForgedUserAfterALegitimateContextWidensNothing() throws SQLException {
+        context(SANJEEVANI_ADMIN, SANJEEVANI);
+        forge("app.user_id", SUPER_ADMIN.toString());
+        forge("app.current_tenant", "");
+        assertThat(count("facilities")).isZero();
+    }
+
+    @Test
+    void aSignatureCopiedFromAnEarlierTransactionDoesNotVerify() throws SQLException {
+        context(SUPER_ADMIN, null);
+        String signature = strings("select current_setting('app.context_sig')").getFirst();
+        app.commit();
+        forge("app.user_id", SUPER_ADMIN.toString());
+        forge("app.current_tenant", "");
+        forge("app.context_sig", signature);
+        assertThat(count("facilities")).isZero();
+    }
+
+    @Test
+    void theAppRoleCannotReadTheSigningKeyNorSignItself() throws SQLException {
+        for (String attempt : List.of("select key from app.context_key", "select app.context_signature('x', '')")) {
+            try (Connection fresh = TestDatabase.connectAsApp(); var st = fresh.createStatement()) {
+                assertThatThrownBy(() -> st.executeQuery(attempt)).as(attempt).hasMessageContaining("permission denied");
+            }
+        }
+    }
+
+    @Test
+    void setCurrentTenantRefusesAFacilityTheUserDoesNotBelongTo() {
+        assertThatThrownBy(() -> context(SANJEEVANI_ADMIN, AROGYA)).hasMessageContaining("may not work in facility");
+    }
+
+    @Test
+    void setCurrentUserRefusesAnUnknownUser() {
+        assertThatThrownBy(() -> context(java.util.UUID.randomUUID(), null)).hasMessageContaining("no active user");
+    }
+
+    @Test
     void theSuperAdminSeesEveryFacility() throws SQLException {
-        context(SUPER_ADMIN.toString(), "");
+        context(SUPER_ADMIN, null);
         assertThat(count("facilities")).isEqualTo(DEMO_FACILITIES);
     }
 
     @Test
     void aFacilityAdminSeesExactlyTheirFacilityAndItsUsers() throws SQLException {
-        context(SANJEEVANI_ADMIN.toString(), SANJEEVANI.toString());
+        context(SANJEEVANI_ADMIN, SANJEEVANI);
         assertThat(strings("select id::text from facilities")).containsExactly(SANJEEVANI.toString());
         assertThat(strings("select distinct coalesce(facility_id::text, 'none') from users")).containsExactly(SANJEEVANI.toString());
     }
 
     @Test
     void staffSeeTheirOwnFacility() throws SQLException {
-        context(SANJEEVANI_BILLING.toString(), SANJEEVANI.toString());
+        context(SANJEEVANI_BILLING, SANJEEVANI);
         assertThat(strings("select id::text from facilities")).containsExactly(SANJEEVANI.toString());
     }
 
     @Test
-    void aFacilityAdminNamingAnotherTenantSeesNothing() throws SQLException {
-        context(SANJEEVANI_ADMIN.toString(), AROGYA.toString());
-        assertThat(count("facilities")).isZero();
-    }
-
-    @Test
     void aPatientSeesNoFacilityRowsButTheirOwnUser() throws SQLException {
-        context(PATIENT_ANIL.toString(), "");
+        context(PATIENT_ANIL, null);
         assertThat(count("facilities")).isZero();
         assertThat(strings("select id::text from users")).containsExactly(PATIENT_ANIL.toString());
     }
 
     @Test
     void theAppRoleCannotWriteFacilitiesOrUsersDirectly() throws SQLException {
-        context(SUPER_ADMIN.toString(), "");
-        assertThatThrownBy(() -> app.createStatement().execute(
-                "insert into facilities (name, type, city) values ('Rogue', 'clinic', 'Pune')"))
+        context(SUPER_ADMIN, null);
+        assertThatThrownBy(() -> app.execute(
+                "insert into facilities (name, legal_name, type, city) values ('Rogue', 'Rogue', 'clinic', 'Pune')"))
                 .hasMessageContaining("permission denied");
     }
 
@@ -100,25 +139,19 @@ class RowLevelSecurityTest {
         assertThat(strings("select role::text from app.find_login('%')")).isEmpty();
     }
 
-    private void context(String userId, String tenant) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement(RlsTransactionManager.SET_CONTEXT)) {
-            ps.setString(1, userId);
-            ps.setString(2, tenant);
-            ps.execute();
-        }
+    private void context(UUID userId, UUID tenant) throws SQLException {
+        app.as(userId, tenant);
+    }
+
+    private void forge(String setting, String value) throws SQLException {
+        app.forge(setting, value);
     }
 
     private int count(String table) throws SQLException {
-        return Integer.parseInt(strings("select count(*) from " + table).getFirst());
+        return app.rows(table);
     }
 
     private List<String> strings(String sql) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        }
+        return app.strings(sql);
     }
 }

@@ -1,0 +1,176 @@
+package com.careledger.test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One transaction of the app's role, rolled back on close: what a request does, with its context set the way
+ * {@code RlsTransactionManager} sets it ({@link #as}), or tampered with the way injected SQL could ({@link #forge}).
+ * Every statement runs in a savepoint, so the transaction goes on after one that fails.
+ */
+public final class AppSession implements AutoCloseable {
+
+    private static final String SET_CONTEXT = "select app.set_current_user(?), app.set_current_tenant(?)";
+
+    private final Connection connection;
+
+    private AppSession(Connection connection) {
+        this.connection = connection;
+    }
+
+    public static AppSession open() throws SQLException {
+        Connection c = TestDatabase.connectAsApp();
+        c.setAutoCommit(false);
+        return new AppSession(c);
+    }
+
+    /** Switches the context (user, facility or null) for the statements that follow. */
+    public AppSession as(@Nullable UUID user, @Nullable UUID tenant) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SET_CONTEXT)) {
+            ps.setObject(1, user, Types.OTHER);
+            ps.setObject(2, tenant, Types.OTHER);
+            ps.execute();
+        }
+        return this;
+    }
+
+    /** Sets a context variable directly, as injected SQL could. */
+    public void forge(String setting, String value) throws SQLException {
+        strings("select set_config(?, ?, true)", setting, value);
+    }
+
+    /** The first column of every row, as text. */
+    public List<String> strings(String sql, Object... params) throws SQLException {
+        return inSavepoint(() -> {
+            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        });
+    }
+
+    public String string(String sql, Object... params) throws SQLException {
+        List<String> rows = strings(sql, params);
+        if (rows.size() != 1) {
+            throw new IllegalStateException("expected one row, got " + rows + " from " + sql);
+        }
+        return rows.getFirst();
+    }
+
+    /** The single number a {@code select count(*) ...} returns. */
+    public long count(String sql, Object... params) throws SQLException {
+        return Long.parseLong(string(sql, params));
+    }
+
+    /** How many rows {@code select count(*) from <fromClause>} sees. */
+    public int rows(String fromClause, Object... params) throws SQLException {
+        return Integer.parseInt(string("select count(*) from " + fromClause, params));
+    }
+
+    /** Runs a write and returns how many rows it touched. */
+    public int update(String sql, Object... params) throws SQLException {
+        return inSavepoint(() -> {
+            try (PreparedStatement ps = prepare(sql, params)) {
+                ps.execute();
+                return Math.max(ps.getUpdateCount(), 0);
+            }
+        });
+    }
+
+    public void execute(String sql, Object... params) throws SQLException {
+        update(sql, params);
+    }
+
+    /** Runs a statement that must fail and returns its error. */
+    public Throwable failure(String sql, Object... params) throws SQLException {
+        return sqlFailure(sql, params);
+    }
+
+    /** {@link #failure}, typed for a look at the SQLSTATE. */
+    public SQLException sqlFailure(String sql, Object... params) throws SQLException {
+        try {
+            execute(sql, params);
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("expected to fail: " + sql);
+    }
+
+    /** Today in India, as the database counts it. */
+    public LocalDate istToday() throws SQLException {
+        return LocalDate.parse(string("select app.ist_today()"));
+    }
+
+    /**
+     * Books an appointment the way every writer must: with starts_on, the partition key, the IST date of starts_at.
+     * Returns its id.
+     */
+    public UUID book(UUID facility, UUID patient, UUID service, @Nullable UUID staff, OffsetDateTime startsAt,
+                     int minutes) throws SQLException {
+        return UUID.fromString(string("""
+                insert into appointments (facility_id, starts_on, patient_id, service_id, staff_id, starts_at, ends_at)
+                values (?, (?::timestamptz at time zone 'Asia/Kolkata')::date, ?, ?, ?, ?::timestamptz,
+                        ?::timestamptz + make_interval(mins => ?))
+                returning id""", facility, startsAt, patient, service, staff, startsAt, startsAt, minutes));
+    }
+
+    public void commit() throws SQLException {
+        connection.commit();
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T inSavepoint(Work<T> work) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            T result = work.run();
+            connection.releaseSavepoint(savepoint);
+            return result;
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            throw e;
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p == null) {
+                ps.setNull(i + 1, Types.OTHER);
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+        return ps;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+}
