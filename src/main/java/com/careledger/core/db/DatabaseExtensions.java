@@ -40,7 +40,8 @@ public class DatabaseExtensions {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void report() {
+    @Transactional(readOnly = true)
+    public void report() {
         List<String> installed = installed();
         List<String> missing = OPTIONAL.stream().filter(e -> !installed.contains(e)).toList();
         LOG.info("PostgreSQL extensions: {}{}", String.join(", ", installed),
