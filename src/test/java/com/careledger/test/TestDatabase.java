@@ -26,6 +26,23 @@ public final class TestDatabase {
     public static final UUID AROGYA_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0003");
     public static final UUID SANJEEVANI_BILLING = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005");
     public static final UUID PATIENT_ANIL = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006");
+    /** Dr. Sunil Bhosale, doctor at Sanjeevani: holds clinical.read and clinical.write. */
+    public static final UUID SANJEEVANI_DOCTOR = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e1001");
+
+    // patient records: Anil is registered at Sanjeevani and at Arogya, with one health card
+    public static final UUID ANIL_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000001");
+    public static final UUID SUNITA_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000002");
+    public static final UUID ANIL_AT_AROGYA = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000003");
+    public static final UUID RAHUL_AT_AROGYA = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000004");
+
+    // health cards
+    public static final UUID ANIL_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000001");
+    public static final String ANIL_CARD_NUMBER = "8026120000001018";
+    public static final UUID SUNITA_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000002");
+    public static final String SUNITA_CARD_NUMBER = "8026120000001025";
+    public static final UUID RAHUL_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000004");
+    public static final String RAHUL_CARD_NUMBER = "8026120000001041";
+
     public static final int DEMO_FACILITIES = 7;
     public static final String DEMO_PASSWORD = "CareLedger#2026";
 
