@@ -159,14 +159,21 @@ class HealthCardIsolationTest {
     }
 
     @Test
-    void thePlatformWideTablesAreUnderForcedRowLevelSecurity() throws SQLException {
-        List<String> tables = List.of("health_cards", "health_card_clinical");
+    void thePlatformWideTablesAreUnderForcedRowLevelSecurityAndTheAppHasNoPinPrivilege() throws SQLException {
+        List<String> tables = List.of("health_cards", "health_card_clinical", "health_card_pins");
         assertThat(catalog("""
                 select c.relname from pg_class c
                 where c.relnamespace = 'public'::regnamespace and c.relrowsecurity and c.relforcerowsecurity
-                  and c.relname = any (array['health_cards', 'health_card_clinical'])
+                  and c.relname = any (array['health_cards', 'health_card_clinical', 'health_card_pins'])
                   and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'facility_id')"""))
                 .as("person data, not tenant data: no facility_id, RLS forced").containsExactlyInAnyOrderElementsOf(tables);
+        assertThat(catalog("""
+                select privilege_type from information_schema.role_table_grants
+                where grantee = 'careledger_app' and table_name = 'health_card_pins'
+                union all
+                select privilege_type from information_schema.column_privileges
+                where grantee = 'careledger_app' and table_name = 'health_card_pins'""")).isEmpty();
+        assertThat(catalog("select polname from pg_policy where polrelid = 'health_card_pins'::regclass")).isEmpty();
     }
 
     private List<String> cards() throws SQLException {
