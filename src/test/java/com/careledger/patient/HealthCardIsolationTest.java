@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class HealthCardIsolationTest {
 
-    private static final List<String> PERSON_TABLES = List.of("health_cards", "health_card_clinical", "patients");
+    private static final List<String> PERSON_TABLES = List.of("health_cards", "health_card_clinical", "national_ids", "patients");
 
     private AppTransaction tx;
 
@@ -160,11 +160,11 @@ class HealthCardIsolationTest {
 
     @Test
     void thePlatformWideTablesAreUnderForcedRowLevelSecurityAndTheAppHasNoPinPrivilege() throws SQLException {
-        List<String> tables = List.of("health_cards", "health_card_clinical", "health_card_pins");
+        List<String> tables = List.of("health_cards", "health_card_clinical", "health_card_pins", "national_ids");
         assertThat(catalog("""
                 select c.relname from pg_class c
                 where c.relnamespace = 'public'::regnamespace and c.relrowsecurity and c.relforcerowsecurity
-                  and c.relname = any (array['health_cards', 'health_card_clinical', 'health_card_pins'])
+                  and c.relname = any (array['health_cards', 'health_card_clinical', 'health_card_pins', 'national_ids'])
                   and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'facility_id')"""))
                 .as("person data, not tenant data: no facility_id, RLS forced").containsExactlyInAnyOrderElementsOf(tables);
         assertThat(catalog("""

@@ -108,6 +108,14 @@ class HealthCardNumberTest {
     }
 
     @Test
+    void aadhaarUsesTheSameCheckDigit() throws SQLException {
+        // 2341 2341 2346 is the usual Verhoeff-valid sample Aadhaar number
+        assertThat(tx.bool("select app.national_id_is_valid('aadhaar', '234123412346')")).isTrue();
+        assertThat(tx.bool("select app.national_id_is_valid('aadhaar', '234123412345')")).isFalse();
+        assertThat(tx.bool("select app.national_id_is_valid('aadhaar', '134123412346')")).as("starts with 1").isFalse();
+    }
+
+    @Test
     void theTableRefusesAnInvalidNumberEvenFromTheDefinerRole() throws SQLException {
         // the app role cannot insert cards at all; the check constraint holds for the role that can
         try (Connection c = TestDatabase.connectAsSuperuser(); Statement st = c.createStatement()) {
