@@ -155,4 +155,42 @@ cross join lateral (
          app.ist_today() + v.day_offset as starts_on) s
 where not exists (select 1 from appointments a where a.id = v.id::uuid);
 
+-- ----------------------------------------------------------------------------
+-- Health cards (V0010-V0013). Anil is registered at Sanjeevani and at Arogya:
+-- one card, referenced by both of his patient records. Sunita and Rahul have
+-- cards without a sign-in. No PINs and no national ids here: those need the
+-- keys from the app's configuration, which the database never holds.
+-- ----------------------------------------------------------------------------
+insert into health_cards (id, card_number, holder_user_id, holder_name, insurance) values
+  ('c4a7d0e1-0000-4000-b000-000000000001', '8026120000001018', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006',
+   'Anil Gaikwad',
+   '[{"insurer": "Star Health and Allied Insurance", "policy_number": "SH-P-2026-118842", "valid_until": "2027-03-31"},
+     {"scheme": "PM-JAY", "beneficiary_id": "PMJAY-MH-27-0041187"}]'),
+  ('c4a7d0e1-0000-4000-b000-000000000002', '8026120000001025', null, 'Sunita Pawar',
+   '[{"insurer": "HDFC ERGO General Insurance", "policy_number": "HE-2025-770315", "valid_until": "2026-12-31"}]'),
+  ('c4a7d0e1-0000-4000-b000-000000000004', '8026120000001041', null, 'Rahul Shinde', '[]')
+on conflict (id) do nothing;
+
+insert into health_card_clinical (card_id, blood_group, medical_history, allergies, chronic_conditions) values
+  ('c4a7d0e1-0000-4000-b000-000000000001', 'B+',
+   '[{"year": 2019, "event": "Laparoscopic appendectomy"}, {"year": 2023, "event": "Diabetic retinopathy screening", "notes": "no retinopathy"}]',
+   '[{"substance": "Penicillin", "reaction": "urticaria", "severity": "moderate"}, {"substance": "Peanuts", "reaction": "lip swelling", "severity": "mild"}]',
+   '[{"code": "E11", "name": "Type 2 diabetes mellitus", "since": 2015}, {"code": "I10", "name": "Essential hypertension", "since": 2018}]'),
+  ('c4a7d0e1-0000-4000-b000-000000000002', 'O+',
+   '[{"year": 2016, "event": "Caesarean section"}]',
+   '[{"substance": "Sulfonamides", "reaction": "rash", "severity": "mild"}]',
+   '[{"code": "E03.9", "name": "Hypothyroidism", "since": 2020}]'),
+  ('c4a7d0e1-0000-4000-b000-000000000004', 'A+', '[]', '[]',
+   '[{"code": "J45", "name": "Asthma", "since": 2004}]')
+on conflict (card_id) do nothing;
+
+update patients p set card_id = v.card_id::uuid
+from (values
+  ('9c4d1b2a-0000-4000-a000-000000000001', 'c4a7d0e1-0000-4000-b000-000000000001'),
+  ('9c4d1b2a-0000-4000-a000-000000000003', 'c4a7d0e1-0000-4000-b000-000000000001'),
+  ('9c4d1b2a-0000-4000-a000-000000000002', 'c4a7d0e1-0000-4000-b000-000000000002'),
+  ('9c4d1b2a-0000-4000-a000-000000000004', 'c4a7d0e1-0000-4000-b000-000000000004')
+) as v(patient_id, card_id)
+where p.id = v.patient_id::uuid and p.card_id is null;
+
 reset role;

@@ -36,6 +36,7 @@ public final class TestDatabase {
     public static final UUID DR_SUNIL = UUID.fromString("7a1c2e3f-0000-4000-9000-000000000002");
     public static final UUID DR_NEHA = UUID.fromString("7a1c2e3f-0000-4000-9000-000000000003");
     /** Patient records: Anil at Sanjeevani and at Arogya (both linked to his sign-in), Sunita, Rahul. */
+
     public static final UUID ANIL_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000001");
     public static final UUID SUNITA_AT_SANJEEVANI = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000002");
     public static final UUID ANIL_AT_AROGYA = UUID.fromString("9c4d1b2a-0000-4000-a000-000000000003");
@@ -44,6 +45,15 @@ public final class TestDatabase {
     public static final UUID SANJEEVANI_CBC = UUID.fromString("c5e7a1b0-0000-4000-b000-000000000103");
     public static final UUID AROGYA_CONSULTATION = UUID.fromString("c5e7a1b0-0000-4000-b000-000000000201");
     public static final UUID PRECISION_LAB = UUID.fromString("0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0003");
+
+    // health cards
+    public static final UUID ANIL_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000001");
+    public static final String ANIL_CARD_NUMBER = "8026120000001018";
+    public static final UUID SUNITA_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000002");
+    public static final String SUNITA_CARD_NUMBER = "8026120000001025";
+    public static final UUID RAHUL_CARD = UUID.fromString("c4a7d0e1-0000-4000-b000-000000000004");
+    public static final String RAHUL_CARD_NUMBER = "8026120000001041";
+
     public static final int DEMO_FACILITIES = 7;
     public static final String DEMO_PASSWORD = "CareLedger#2026";
 

@@ -1,0 +1,192 @@
+package com.careledger.patient;
+
+import static com.careledger.test.TestDatabase.ANIL_AT_AROGYA;
+import static com.careledger.test.TestDatabase.ANIL_AT_SANJEEVANI;
+import static com.careledger.test.TestDatabase.ANIL_CARD;
+import static com.careledger.test.TestDatabase.AROGYA;
+import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
+import static com.careledger.test.TestDatabase.PATIENT_ANIL;
+import static com.careledger.test.TestDatabase.RAHUL_CARD;
+import static com.careledger.test.TestDatabase.SANJEEVANI;
+import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
+import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
+import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
+import static com.careledger.test.TestDatabase.SUNITA_CARD;
+import static com.careledger.test.TestDatabase.SUPER_ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.careledger.test.AppTransaction;
+import com.careledger.test.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who sees which health card and which clinical record, as the app's role under forced row-level
+ * security. Demo fixtures: Anil's card is registered at Sanjeevani and Arogya, Sunita's at Sanjeevani,
+ * Rahul's at Arogya.
+ */
+class HealthCardIsolationTest {
+
+    private static final List<String> PERSON_TABLES = List.of("health_cards", "health_card_clinical", "national_ids", "patients");
+
+    private AppTransaction tx;
+
+    @BeforeEach
+    void open() throws SQLException {
+        tx = AppTransaction.open();
+    }
+
+    @AfterEach
+    void rollBack() throws SQLException {
+        tx.close();
+    }
+
+    @Test
+    void withoutContextNothingIsVisible() throws SQLException {
+        for (String table : PERSON_TABLES) {
+            assertThat(tx.count("select 1 from " + table)).as(table).isZero();
+        }
+        tx.as(null, null);
+        assertThat(tx.count("select 1 from health_cards")).isZero();
+    }
+
+    @Test
+    void aForgedTenantSeesNoCard() throws SQLException {
+        tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
+        tx.strings("select set_config('app.current_tenant', ?, true)", AROGYA.toString());
+        assertThat(tx.count("select 1 from health_cards")).isZero();
+        assertThat(tx.count("select 1 from patients")).isZero();
+    }
+
+    @Test
+    void aFacilityAdminSeesTheCardsRegisteredThereAndNothingOfTheOtherFacility() throws SQLException {
+        tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
+        assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
+        assertThat(tx.count("select 1 from patients where facility_id = ?", AROGYA)).isZero();
+        assertThat(tx.count("select 1 from health_cards where id = ?", RAHUL_CARD)).isZero();
+
+        tx.as(AROGYA_ADMIN, AROGYA);
+        assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), RAHUL_CARD.toString());
+        assertThat(tx.count("select 1 from patients where facility_id = ?", SANJEEVANI)).isZero();
+    }
+
+    @Test
+    void adminsReadNoClinicalRecordAtAll() throws SQLException {
+        tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
+        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        tx.as(SUPER_ADMIN, null);
+        assertThat(cards()).contains(ANIL_CARD.toString(), SUNITA_CARD.toString(), RAHUL_CARD.toString());
+        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        tx.as(SUPER_ADMIN, SANJEEVANI);
+        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+    }
+
+    @Test
+    void staffWithoutClinicalReadSeeTheCardButNoClinicalRecord() throws SQLException {
+        tx.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
+        assertThat(tx.strings("select insurance->0->>'insurer' from health_cards where id = ?", ANIL_CARD))
+                .containsExactly("Star Health and Allied Insurance");
+        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+    }
+
+    @Test
+    void aDoctorReadsTheClinicalRecordsOfPersonsRegisteredAtTheirFacilityOnly() throws SQLException {
+        tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
+        assertThat(tx.strings("select card_id::text from health_card_clinical"))
+                .containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
+        assertThat(tx.strings("""
+                select card_id::text from health_card_clinical
+                where allergies @> '[{"substance": "Penicillin"}]'""")).containsExactly(ANIL_CARD.toString());
+    }
+
+    @Test
+    void aDoctorWritesTheClinicalRecordAndIsStampedAsItsLastEditor() throws SQLException {
+        tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
+        assertThat(tx.update("""
+                update health_card_clinical
+                set allergies = allergies || '[{"substance": "Ibuprofen", "reaction": "wheeze", "severity": "moderate"}]'
+                where card_id = ?""", ANIL_CARD)).isOne();
+        assertThat(tx.string("select updated_by::text from health_card_clinical where card_id = ?", ANIL_CARD))
+                .isEqualTo(SANJEEVANI_DOCTOR.toString());
+        assertThat(tx.update("update health_card_clinical set blood_group = 'O-' where card_id = ?", RAHUL_CARD))
+                .as("Rahul is not registered here").isZero();
+        // the billing clerk changes nothing clinical
+        tx.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(tx.update("update health_card_clinical set blood_group = 'O-'")).isZero();
+    }
+
+    @Test
+    void insuranceIsEditedByStaffWhoManagePatientsWhereTheCardIsRegistered() throws SQLException {
+        tx.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", SUNITA_CARD)).isOne();
+        tx.as(AROGYA_ADMIN, AROGYA);
+        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", SUNITA_CARD)).isZero();
+        tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
+        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", ANIL_CARD)).as("no patients.manage").isZero();
+        assertThatThrownBy(() -> tx.attempt("update health_cards set card_number = '8026120000001059'"))
+                .hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void aPatientSeesTheirOwnCardRecordsAndClinicalRecordOnly() throws SQLException {
+        tx.as(PATIENT_ANIL, null);
+        assertThat(cards()).containsExactly(ANIL_CARD.toString());
+        assertThat(tx.strings("select card_id::text from health_card_clinical")).containsExactly(ANIL_CARD.toString());
+        assertThat(tx.strings("select id::text from patients"))
+                .containsExactlyInAnyOrder(ANIL_AT_SANJEEVANI.toString(), ANIL_AT_AROGYA.toString());
+        assertThat(tx.strings("select distinct card_id::text from patients")).containsExactly(ANIL_CARD.toString());
+        assertThat(tx.update("update health_card_clinical set blood_group = 'O-'")).as("reads, does not write").isZero();
+    }
+
+    @Test
+    void theAppRoleCreatesNoCardOrClinicalRowDirectly() throws SQLException {
+        tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
+        assertThatThrownBy(() -> tx.attempt("insert into health_cards (card_number, holder_name) values (app.new_card_number(), 'X')"))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> tx.attempt("insert into health_card_clinical (card_id) values (?)", ANIL_CARD))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> tx.attempt("delete from health_cards")).hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void thePlatformWideTablesAreUnderForcedRowLevelSecurityAndTheAppHasNoPinPrivilege() throws SQLException {
+        List<String> tables = List.of("health_cards", "health_card_clinical", "health_card_pins", "national_ids");
+        assertThat(catalog("""
+                select c.relname from pg_class c
+                where c.relnamespace = 'public'::regnamespace and c.relrowsecurity and c.relforcerowsecurity
+                  and c.relname = any (array['health_cards', 'health_card_clinical', 'health_card_pins', 'national_ids'])
+                  and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'facility_id')"""))
+                .as("person data, not tenant data: no facility_id, RLS forced").containsExactlyInAnyOrderElementsOf(tables);
+        assertThat(catalog("""
+                select privilege_type from information_schema.role_table_grants
+                where grantee = 'careledger_app' and table_name = 'health_card_pins'
+                union all
+                select privilege_type from information_schema.column_privileges
+                where grantee = 'careledger_app' and table_name = 'health_card_pins'""")).isEmpty();
+        assertThat(catalog("select polname from pg_policy where polrelid = 'health_card_pins'::regclass")).isEmpty();
+    }
+
+    private List<String> cards() throws SQLException {
+        return tx.strings("select id::text from health_cards");
+    }
+
+    private static List<String> catalog(String sql) throws SQLException {
+        try (Connection c = TestDatabase.connectAsSuperuser(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}
