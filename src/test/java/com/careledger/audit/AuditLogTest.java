@@ -84,4 +84,16 @@ class AuditLogTest {
                     .hasMessageContaining("signed-in user");
         }
     }
+
+    @Test
+    void healthCardChangesAreAuditedWithoutClinicalValuesOrSecrets() throws Exception {
+        try (AppSession s = AppSession.open().as(SUPER_ADMIN, null)) {
+            assertThat(s.strings("""
+                    select distinct (new_values ->> 'allergies') || ' ' || (new_values ->> 'blood_group')
+                    from audit_log where table_name = 'health_card_clinical'""")).containsExactly("[clinical] [clinical]");
+            assertThat(s.rows("audit_log where table_name = 'health_card_clinical'"
+                    + " and new_values::text like '%Penicillin%'")).isZero();
+            assertThat(s.rows("audit_log where table_name = 'health_cards'")).isPositive();
+        }
+    }
 }
