@@ -23,7 +23,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.careledger.test.AppTransaction;
+import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +38,11 @@ class HealthCardIsolationTest {
 
     private static final List<String> PERSON_TABLES = List.of("health_cards", "health_card_clinical", "national_ids", "patients");
 
-    private AppTransaction tx;
+    private AppSession tx;
 
     @BeforeEach
     void open() throws SQLException {
-        tx = AppTransaction.open();
+        tx = AppSession.open();
     }
 
     @AfterEach
@@ -53,41 +53,41 @@ class HealthCardIsolationTest {
     @Test
     void withoutContextNothingIsVisible() throws SQLException {
         for (String table : PERSON_TABLES) {
-            assertThat(tx.count("select 1 from " + table)).as(table).isZero();
+            assertThat(tx.countOf("select 1 from " + table)).as(table).isZero();
         }
         tx.as(null, null);
-        assertThat(tx.count("select 1 from health_cards")).isZero();
+        assertThat(tx.countOf("select 1 from health_cards")).isZero();
     }
 
     @Test
     void aForgedTenantSeesNoCard() throws SQLException {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
         tx.strings("select set_config('app.current_tenant', ?, true)", AROGYA.toString());
-        assertThat(tx.count("select 1 from health_cards")).isZero();
-        assertThat(tx.count("select 1 from patients")).isZero();
+        assertThat(tx.countOf("select 1 from health_cards")).isZero();
+        assertThat(tx.countOf("select 1 from patients")).isZero();
     }
 
     @Test
     void aFacilityAdminSeesTheCardsRegisteredThereAndNothingOfTheOtherFacility() throws SQLException {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
         assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
-        assertThat(tx.count("select 1 from patients where facility_id = ?", AROGYA)).isZero();
-        assertThat(tx.count("select 1 from health_cards where id = ?", RAHUL_CARD)).isZero();
+        assertThat(tx.countOf("select 1 from patients where facility_id = ?", AROGYA)).isZero();
+        assertThat(tx.countOf("select 1 from health_cards where id = ?", RAHUL_CARD)).isZero();
 
         tx.as(AROGYA_ADMIN, AROGYA);
         assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), RAHUL_CARD.toString());
-        assertThat(tx.count("select 1 from patients where facility_id = ?", SANJEEVANI)).isZero();
+        assertThat(tx.countOf("select 1 from patients where facility_id = ?", SANJEEVANI)).isZero();
     }
 
     @Test
     void adminsReadNoClinicalRecordAtAll() throws SQLException {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
-        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
         tx.as(SUPER_ADMIN, null);
         assertThat(cards()).contains(ANIL_CARD.toString(), SUNITA_CARD.toString(), RAHUL_CARD.toString());
-        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
         tx.as(SUPER_ADMIN, SANJEEVANI);
-        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
     }
 
     @Test
@@ -96,7 +96,7 @@ class HealthCardIsolationTest {
         assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
         assertThat(tx.strings("select insurance->0->>'insurer' from health_cards where id = ?", ANIL_CARD))
                 .containsExactly("Star Health and Allied Insurance");
-        assertThat(tx.count("select 1 from health_card_clinical")).isZero();
+        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
     }
 
     @Test
@@ -133,7 +133,7 @@ class HealthCardIsolationTest {
         assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", SUNITA_CARD)).isZero();
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
         assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", ANIL_CARD)).as("no patients.manage").isZero();
-        assertThatThrownBy(() -> tx.attempt("update health_cards set card_number = '8026120000001059'"))
+        assertThatThrownBy(() -> tx.execute("update health_cards set card_number = '8026120000001059'"))
                 .hasMessageContaining("permission denied");
     }
 
@@ -151,11 +151,11 @@ class HealthCardIsolationTest {
     @Test
     void theAppRoleCreatesNoCardOrClinicalRowDirectly() throws SQLException {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
-        assertThatThrownBy(() -> tx.attempt("insert into health_cards (card_number, holder_name) values (app.new_card_number(), 'X')"))
+        assertThatThrownBy(() -> tx.execute("insert into health_cards (card_number, holder_name) values (app.new_card_number(), 'X')"))
                 .hasMessageContaining("permission denied");
-        assertThatThrownBy(() -> tx.attempt("insert into health_card_clinical (card_id) values (?)", ANIL_CARD))
+        assertThatThrownBy(() -> tx.execute("insert into health_card_clinical (card_id) values (?)", ANIL_CARD))
                 .hasMessageContaining("permission denied");
-        assertThatThrownBy(() -> tx.attempt("delete from health_cards")).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> tx.execute("delete from health_cards")).hasMessageContaining("permission denied");
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.careledger.test.AppTransaction;
+import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class HealthCardNumberTest {
 
-    private AppTransaction tx;
+    private AppSession tx;
 
     @BeforeEach
     void open() throws SQLException {
-        tx = AppTransaction.open();
+        tx = AppSession.open();
     }
 
     @AfterEach
@@ -100,7 +100,7 @@ class HealthCardNumberTest {
 
     @Test
     void theDatabaseAndJavaComputeTheSameCheckDigits() throws SQLException {
-        List<List<String>> rows = tx.rows("""
+        List<List<String>> rows = tx.table("""
                 select n, app.verhoeff_check_digit(n)
                 from (select lpad((i * 7919 + 12345)::text, 15, '8') as n from generate_series(1, 300) i) s""");
         assertThat(rows).allSatisfy(row -> assertThat(row.get(1)).as(row.getFirst())

@@ -18,7 +18,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
-import com.careledger.test.AppTransaction;
+import com.careledger.test.AppSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,11 +30,11 @@ class HealthCardPinTest {
     static final String PIN_KEY = "test-pin-key-0123456789abcdefghijklmnop";
     static final String PIN = "4829";
 
-    private AppTransaction tx;
+    private AppSession tx;
 
     @BeforeEach
     void open() throws SQLException {
-        tx = AppTransaction.open();
+        tx = AppSession.open();
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class HealthCardPinTest {
         for (String obvious : List.of("0000", "777777", "1234", "3456", "987654", "6543")) {
             assertThatThrownBy(() -> setPin(ANIL_CARD, obvious)).as(obvious).hasMessageContaining("too easy to guess");
         }
-        assertThatThrownBy(() -> tx.attempt("select app.verify_card_pin(?, ?, ?)", ANIL_CARD, "12", PIN_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.verify_card_pin(?, ?, ?)", ANIL_CARD, "12", PIN_KEY))
                 .hasMessageContaining("4 to 6 digits");
     }
 
@@ -125,7 +125,7 @@ class HealthCardPinTest {
     void aMissingOrShortKeyIsRefused() throws SQLException {
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
         for (String key : new String[] {null, "", "short-key"}) {
-            assertThatThrownBy(() -> tx.attempt("select app.set_card_pin(?, ?, ?)", ANIL_CARD, PIN, key))
+            assertThatThrownBy(() -> tx.execute("select app.set_card_pin(?, ?, ?)", ANIL_CARD, PIN, key))
                     .hasMessageContaining("PIN key from configuration is missing or shorter than 32 characters")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PIN));
         }
@@ -139,7 +139,7 @@ class HealthCardPinTest {
         // Sunita is registered at Sanjeevani only
         tx.as(AROGYA_ADMIN, AROGYA);
         assertThatThrownBy(() -> setPin(SUNITA_CARD, PIN)).hasMessageContaining("not allowed");
-        assertThatThrownBy(() -> tx.attempt("select app.verify_card_pin(?, ?, ?)", SUNITA_CARD, PIN, PIN_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.verify_card_pin(?, ?, ?)", SUNITA_CARD, PIN, PIN_KEY))
                 .hasMessageContaining("not allowed");
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
         setPin(SUNITA_CARD, PIN);
@@ -151,7 +151,7 @@ class HealthCardPinTest {
         for (String sql : List.of("select * from health_card_pins",
                 "update health_card_pins set failed_attempts = 0",
                 "select app.check_card_pin('" + ANIL_CARD + "', '4829', '" + PIN_KEY + "')")) {
-            assertThatThrownBy(() -> tx.attempt(sql)).as(sql).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> tx.execute(sql)).as(sql).hasMessageContaining("permission denied");
         }
     }
 
@@ -165,7 +165,7 @@ class HealthCardPinTest {
         UUID rahul = UUID.fromString(tx.string("""
                 insert into patients (facility_id, registration_number, full_name, phone)
                 values (?, 'SMH-000900', 'Rahul Shinde', '+91 98500 10103') returning id""", SANJEEVANI));
-        assertThat(tx.count("select 1 from health_cards where id = ?", RAHUL_CARD)).as("not visible before the link").isZero();
+        assertThat(tx.countOf("select 1 from health_cards where id = ?", RAHUL_CARD)).as("not visible before the link").isZero();
 
         assertThat(link(rahul, "8026 1200 0000 1041", "4820")).isFalse();
         assertThat(link(rahul, "8026120000001059", PIN)).as("unknown number").isFalse();
@@ -180,7 +180,7 @@ class HealthCardPinTest {
     @Test
     void linkingAtAFacilityNeedsPatientsManage() throws SQLException {
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThatThrownBy(() -> tx.attempt("select app.link_health_card(?, ?, ?, ?)", UUID.randomUUID(), RAHUL_CARD_NUMBER, PIN, PIN_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.link_health_card(?, ?, ?, ?)", UUID.randomUUID(), RAHUL_CARD_NUMBER, PIN, PIN_KEY))
                 .hasMessageContaining("needs patients.manage");
     }
 
@@ -190,12 +190,12 @@ class HealthCardPinTest {
         UUID patient = UUID.fromString(tx.string("""
                 insert into patients (facility_id, registration_number, full_name)
                 values (?, 'SMH-000901', 'Farida Shaikh') returning id""", SANJEEVANI));
-        List<String> card = tx.rows("select id::text, card_number, holder_name from app.issue_health_card(?)", patient).getFirst();
+        List<String> card = tx.table("select id::text, card_number, holder_name from app.issue_health_card(?)", patient).getFirst();
         assertThat(card.get(1)).matches("8[0-9]{15}");
         assertThat(tx.bool("select app.card_number_is_valid(?)", card.get(1))).isTrue();
         assertThat(card.get(2)).isEqualTo("Farida Shaikh");
         assertThat(tx.string("select card_id::text from patients where id = ?", patient)).isEqualTo(card.getFirst());
-        assertThatThrownBy(() -> tx.attempt("select app.issue_health_card(?)", patient)).hasMessageContaining("already has a health card");
+        assertThatThrownBy(() -> tx.execute("select app.issue_health_card(?)", patient)).hasMessageContaining("already has a health card");
         // the record exists, for the doctor to fill in
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
         assertThat(tx.strings("select allergies::text from health_card_clinical where card_id = ?::uuid", card.getFirst()))
@@ -205,9 +205,9 @@ class HealthCardPinTest {
     @Test
     void theAppCannotAttachACardByWritingPatientsCardId() throws SQLException {
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
-        assertThatThrownBy(() -> tx.attempt("update patients set card_id = ? where registration_number = 'SMH-000102'", RAHUL_CARD))
+        assertThatThrownBy(() -> tx.execute("update patients set card_id = ? where registration_number = 'SMH-000102'", RAHUL_CARD))
                 .hasMessageContaining("permission denied");
-        assertThatThrownBy(() -> tx.attempt("""
+        assertThatThrownBy(() -> tx.execute("""
                 insert into patients (facility_id, registration_number, full_name, card_id)
                 values (?, 'SMH-000902', 'Rogue', ?)""", SANJEEVANI, RAHUL_CARD))
                 .hasMessageContaining("permission denied");
@@ -216,7 +216,7 @@ class HealthCardPinTest {
     }
 
     private void setPin(UUID card, String pin) throws SQLException {
-        tx.attempt("select app.set_card_pin(?, ?, ?)", card, pin, PIN_KEY);
+        tx.execute("select app.set_card_pin(?, ?, ?)", card, pin, PIN_KEY);
     }
 
     private boolean verify(UUID card, String pin) throws SQLException {
@@ -229,6 +229,6 @@ class HealthCardPinTest {
 
     /** pin_set, locked, failed_attempts. */
     private List<String> state(UUID card) throws SQLException {
-        return tx.rows("select pin_set, locked, failed_attempts from app.card_pin_state(?)", card).getFirst();
+        return tx.table("select pin_set, locked, failed_attempts from app.card_pin_state(?)", card).getFirst();
     }
 }

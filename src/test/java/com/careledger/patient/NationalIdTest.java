@@ -18,7 +18,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
-import com.careledger.test.AppTransaction;
+import com.careledger.test.AppSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +31,11 @@ class NationalIdTest {
     static final String ENCRYPTION_KEY = "test-encryption-key-0123456789abcdefgh";
     static final String AADHAAR = "2341 2341 2346";
 
-    private AppTransaction tx;
+    private AppSession tx;
 
     @BeforeEach
     void open() throws SQLException {
-        tx = AppTransaction.open();
+        tx = AppSession.open();
     }
 
     @AfterEach
@@ -77,10 +77,10 @@ class NationalIdTest {
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
         record(ANIL_CARD, "aadhaar", AADHAAR);
         record(ANIL_CARD, "pan", "abcpg1234k");
-        assertThat(tx.rows("select kind::text, last4 from national_ids where card_id = ? order by kind", ANIL_CARD))
+        assertThat(tx.table("select kind::text, last4 from national_ids where card_id = ? order by kind", ANIL_CARD))
                 .containsExactly(List.of("aadhaar", "2346"), List.of("pan", "234K"));
         for (String column : List.of("lookup_hash", "ciphertext", "*")) {
-            assertThatThrownBy(() -> tx.attempt("select " + column + " from national_ids")).as(column)
+            assertThatThrownBy(() -> tx.execute("select " + column + " from national_ids")).as(column)
                     .hasMessageContaining("permission denied");
         }
     }
@@ -91,7 +91,7 @@ class NationalIdTest {
         record(ANIL_CARD, "aadhaar", AADHAAR);
         assertThat(tx.string("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, ENCRYPTION_KEY)).isEqualTo("234123412346");
         for (String wrongKey : List.of(LOOKUP_KEY, ENCRYPTION_KEY + "x", ENCRYPTION_KEY.toUpperCase())) {
-            assertThatThrownBy(() -> tx.attempt("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, wrongKey))
+            assertThatThrownBy(() -> tx.execute("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, wrongKey))
                     .hasMessageContaining("Wrong key or corrupt data");
         }
         // the holder may read his own
@@ -99,7 +99,7 @@ class NationalIdTest {
         assertThat(tx.string("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, ENCRYPTION_KEY)).isEqualTo("234123412346");
         // a doctor needs no national id
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThatThrownBy(() -> tx.attempt("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, ENCRYPTION_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.reveal_national_id(?, 'aadhaar', ?)", ANIL_CARD, ENCRYPTION_KEY))
                 .hasMessageContaining("not allowed");
     }
 
@@ -109,9 +109,9 @@ class NationalIdTest {
         for (String bad : List.of("2341 2341 2345", "1341 2341 2346", "2341 2341 234", "ABCD 2341 2346")) {
             assertThatThrownBy(() -> record(ANIL_CARD, "aadhaar", bad)).as(bad).hasMessageContaining("not a valid aadhaar number");
         }
-        assertThatThrownBy(() -> tx.attempt("select app.set_national_id(?, 'aadhaar', ?, ?, ?)", ANIL_CARD, AADHAAR, LOOKUP_KEY, LOOKUP_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.set_national_id(?, 'aadhaar', ?, ?, ?)", ANIL_CARD, AADHAAR, LOOKUP_KEY, LOOKUP_KEY))
                 .hasMessageContaining("must differ");
-        assertThatThrownBy(() -> tx.attempt("select app.set_national_id(?, 'aadhaar', ?, ?, ?)", ANIL_CARD, AADHAAR, "short", ENCRYPTION_KEY))
+        assertThatThrownBy(() -> tx.execute("select app.set_national_id(?, 'aadhaar', ?, ?, ?)", ANIL_CARD, AADHAAR, "short", ENCRYPTION_KEY))
                 .hasMessageContaining("lookup key from configuration is missing")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("2346"));
     }
@@ -136,7 +136,7 @@ class NationalIdTest {
         assertThatThrownBy(() -> record(SUNITA_CARD, "aadhaar", AADHAAR)).hasMessageContaining("not allowed");
         tx.as(PATIENT_ANIL, null);
         record(ANIL_CARD, "passport", "z1234567");
-        assertThat(tx.rows("select kind::text, last4 from national_ids")).containsExactly(List.of("passport", "4567"));
+        assertThat(tx.table("select kind::text, last4 from national_ids")).containsExactly(List.of("passport", "4567"));
     }
 
     @Test
@@ -149,7 +149,7 @@ class NationalIdTest {
         tx.as(PATIENT_ANIL, null);
         assertThat(tx.strings("select card_id::text from national_ids")).containsExactly(ANIL_CARD.toString());
         tx.as(null, null);
-        assertThat(tx.count("select 1 from national_ids")).isZero();
+        assertThat(tx.countOf("select 1 from national_ids")).isZero();
     }
 
     private String validAadhaar() throws SQLException {
@@ -157,7 +157,7 @@ class NationalIdTest {
     }
 
     private void record(UUID card, String kind, String value) throws SQLException {
-        tx.attempt("select app.set_national_id(?, ?::national_id_kind, ?, ?, ?)", card, kind, value, LOOKUP_KEY, ENCRYPTION_KEY);
+        tx.execute("select app.set_national_id(?, ?::national_id_kind, ?, ?, ?)", card, kind, value, LOOKUP_KEY, ENCRYPTION_KEY);
     }
 
     private List<String> find(String kind, String value) throws SQLException {

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.util.List;
 
-import com.careledger.test.AppTransaction;
+import com.careledger.test.AppSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 /** app.search_patients: by name, phone and card number, in the current facility only, clinical fields only with clinical.read. */
 class PatientSearchTest {
 
-    private AppTransaction tx;
+    private AppSession tx;
 
     @BeforeEach
     void open() throws SQLException {
-        tx = AppTransaction.open();
+        tx = AppSession.open();
     }
 
     @AfterEach
@@ -69,10 +69,10 @@ class PatientSearchTest {
     void clinicalFieldsOnlyForClinicalRead() throws SQLException {
         String sql = "select blood_group, allergies->0->>'substance', chronic_conditions->0->>'code' from app.search_patients('anil gaikwad')";
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThat(tx.rows(sql)).containsExactly(List.of("B+", "Penicillin", "E11"));
+        assertThat(tx.table(sql)).containsExactly(List.of("B+", "Penicillin", "E11"));
         for (var who : List.of(List.of(SANJEEVANI_BILLING, SANJEEVANI), List.of(SANJEEVANI_ADMIN, SANJEEVANI), List.of(SUPER_ADMIN, SANJEEVANI))) {
             tx.as(who.get(0), who.get(1));
-            assertThat(tx.rows(sql)).as("user %s", who.get(0)).containsExactly(java.util.Arrays.asList(null, null, null));
+            assertThat(tx.table(sql)).as("user %s", who.get(0)).containsExactly(java.util.Arrays.asList(null, null, null));
         }
     }
 

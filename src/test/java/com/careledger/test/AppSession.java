@@ -76,6 +76,33 @@ public final class AppSession implements AutoCloseable {
         return Long.parseLong(string(sql, params));
     }
 
+    public boolean bool(String sql, Object... params) throws SQLException {
+        return "t".equals(string(sql, params));
+    }
+
+    /** How many rows a query returns. */
+    public long countOf(String sql, Object... params) throws SQLException {
+        return count("select count(*) from (" + sql + ") q", params);
+    }
+
+    /** Every row, every column as text. */
+    public List<List<String>> table(String sql, Object... params) throws SQLException {
+        return inSavepoint(() -> {
+            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                List<List<String>> out = new ArrayList<>();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>(columns);
+                    for (int i = 1; i <= columns; i++) {
+                        row.add(rs.getString(i));
+                    }
+                    out.add(row);
+                }
+                return out;
+            }
+        });
+    }
+
     /** How many rows {@code select count(*) from <fromClause>} sees. */
     public int rows(String fromClause, Object... params) throws SQLException {
         return Integer.parseInt(string("select count(*) from " + fromClause, params));

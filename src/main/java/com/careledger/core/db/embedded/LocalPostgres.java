@@ -214,6 +214,9 @@ public final class LocalPostgres implements AutoCloseable {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("listen_addresses", "localhost");
         options.put("unix_socket_directories", "");
+        // PINs and keys reach the database as bind parameters: never write them to the server log
+        options.put("log_parameter_max_length", "0");
+        options.put("log_parameter_max_length_on_error", "0");
         options.putAll(serverSettings);
         StringBuilder o = new StringBuilder("-p ").append(port);
         options.forEach((k, v) -> o.append(" -c ").append(k).append("='").append(v.replace("'", "")).append('\''));
