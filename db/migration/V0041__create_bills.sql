@@ -38,12 +38,12 @@ create table bills (
   intra_state            boolean generated always as (place_of_supply_state = supplier_state_code) stored,
   subtotal_paise         bigint not null default 0 check (subtotal_paise >= 0),
   discount_paise         bigint not null default 0 check (discount_paise >= 0),
-  taxable_paise          bigint not null default 0,
+  taxable_paise          bigint not null default 0 check (taxable_paise >= 0),
   cgst_paise             bigint not null default 0 check (cgst_paise >= 0),
   sgst_paise             bigint not null default 0 check (sgst_paise >= 0),
   igst_paise             bigint not null default 0 check (igst_paise >= 0),
-  tax_paise              bigint not null default 0,
-  total_paise            bigint not null default 0,
+  tax_paise              bigint not null default 0 check (tax_paise >= 0),
+  total_paise            bigint not null default 0 check (total_paise >= 0),
   paid_paise             bigint not null default 0,
   amount_due_paise       bigint generated always as (total_paise - paid_paise) stored,
   financial_year         smallint,
@@ -145,14 +145,14 @@ create table bill_items (
   unit              text not null,
   unit_price_paise  bigint not null check (unit_price_paise >= 0),
   quantity          integer not null check (quantity between 1 and 100000),
-  gross_paise       bigint not null,
+  gross_paise       bigint not null check (gross_paise >= 0),
   discount_paise    bigint not null default 0,
-  taxable_paise     bigint not null,
+  taxable_paise     bigint not null check (taxable_paise >= 0),
   cgst_paise        bigint not null check (cgst_paise >= 0),
   sgst_paise        bigint not null check (sgst_paise >= 0),
   igst_paise        bigint not null check (igst_paise >= 0),
-  tax_paise         bigint not null,
-  total_paise       bigint not null,
+  tax_paise         bigint not null check (tax_paise >= 0),
+  total_paise       bigint not null check (total_paise >= 0),
   created_at        timestamptz not null default now(),
   constraint bill_items_facility_id_id_key unique (facility_id, id),
   constraint bill_items_line_key unique (bill_id, line_no),
@@ -415,8 +415,16 @@ begin
        and not (new.status = 'issued' and old.bill_number is null and new.bill_number is not null) then
       raise exception 'a draft bill is issued by app.issue_bill, or cancelled' using errcode = 'object_not_in_prerequisite_state';
     end if;
-    -- a new discount: the header stays consistent until app.recompute_bill (after this row) re-spreads it
+    -- a new discount or place of supply: the header stays consistent until app.recompute_bill (after this
+    -- row) spreads and taxes the lines again
     new.taxable_paise := new.subtotal_paise - new.discount_paise;
+    if new.place_of_supply_state is distinct from old.place_of_supply_state then
+      if new.place_of_supply_state = new.supplier_state_code then
+        new.cgst_paise := new.tax_paise - new.tax_paise / 2; new.sgst_paise := new.tax_paise / 2; new.igst_paise := 0;
+      else
+        new.cgst_paise := 0; new.sgst_paise := 0; new.igst_paise := new.tax_paise;
+      end if;
+    end if;
     new.total_paise := new.taxable_paise + new.tax_paise;
     return new;
   end if;
