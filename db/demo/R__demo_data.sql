@@ -193,4 +193,79 @@ from (values
 ) as v(patient_id, card_id)
 where p.id = v.patient_id::uuid and p.card_id is null;
 
+-- Products and bills (V0040-V0042). Shree Medical Store gets its GST
+-- registration, an admin, a patient and a small product list; Sanjeevani gets
+-- two issued bills and a draft, Shree one issued counter sale. Bills are made
+-- through the portal's own calls, in a signed context (the billing clerk at
+-- Sanjeevani, the admin at Shree), so numbers come from the gap-free counter.
+-- ----------------------------------------------------------------------------
+update facilities set legal_name = 'Shree Medical and General Stores', state_code = '27', gstin = '27AAHFS4321Q1Z7'
+where id = '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005' and gstin is null;
+
+insert into users (id, email, display_name, password_hash, role, facility_id) values
+  ('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0b01', 'admin@shreemedical.test', 'Ganesh More',
+   '{bcrypt}' || extensions.crypt('${demo_password}', extensions.gen_salt('bf', 10)), 'facility_admin',
+   '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005')
+on conflict (id) do nothing;
+
+insert into patients (id, facility_id, registration_number, full_name, date_of_birth, sex, phone, user_id) values
+  ('9c4d1b2a-0000-4000-a000-000000000501', '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005', 'SMS-000001',
+   'Priya Kulkarni', '1990-05-09', 'female', '+91 98500 10501', null)
+on conflict (id) do nothing;
+
+-- medicines at 5 % (HSN 3004), a sanitiser at 18 % (HSN 3808); price before GST, MRP with GST
+insert into products (id, facility_id, name, hsn_code, gst_rate, price_paise, mrp_paise, unit)
+select v.id::uuid, '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005', v.name, v.hsn, v.rate, v.price, v.mrp, v.unit
+from (values
+  ('d1e2f3a4-0000-4000-c000-000000000501', 'Paracetamol 650 mg tablets (15)', '30049099', 0.05, 3200, 3360, 'strip'),
+  ('d1e2f3a4-0000-4000-c000-000000000502', 'Oral rehydration salts 21 g', '30049099', 0.05, 2000, 2100, 'sachet'),
+  ('d1e2f3a4-0000-4000-c000-000000000503', 'Hand sanitiser 500 ml', '38089400', 0.18, 21186, 25000, 'bottle')
+) as v(id, name, hsn, rate, price, mrp, unit)
+on conflict (id) do nothing;
+
+do $$
+declare
+  v_sanjeevani constant uuid := '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001';
+  v_shree constant uuid := '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005';
+begin
+  if not exists (select 1 from bills where facility_id = v_sanjeevani) then
+    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005'), app.set_current_tenant(v_sanjeevani);
+    -- Anil's consultation today with a blood count: issued
+    insert into bills (id, facility_id, patient_id, appointment_id, appointment_starts_on)
+    select 'b1110000-0000-4000-8000-000000000101', v_sanjeevani, a.patient_id, a.id, a.starts_on
+    from appointments a where a.facility_id = v_sanjeevani and a.id = 'a9900000-0000-4000-8000-000000000101';
+    insert into bill_items (facility_id, bill_id, service_id, quantity) values
+      (v_sanjeevani, 'b1110000-0000-4000-8000-000000000101', 'c5e7a1b0-0000-4000-b000-000000000101', 1),
+      (v_sanjeevani, 'b1110000-0000-4000-8000-000000000101', 'c5e7a1b0-0000-4000-b000-000000000103', 1);
+    perform app.issue_bill('b1110000-0000-4000-8000-000000000101');
+    -- Sunita's X-ray and ECG with Rs 100 off: issued
+    insert into bills (id, facility_id, patient_id)
+    values ('b1110000-0000-4000-8000-000000000102', v_sanjeevani, '9c4d1b2a-0000-4000-a000-000000000002');
+    insert into bill_items (facility_id, bill_id, service_id, quantity) values
+      (v_sanjeevani, 'b1110000-0000-4000-8000-000000000102', 'c5e7a1b0-0000-4000-b000-000000000104', 1),
+      (v_sanjeevani, 'b1110000-0000-4000-8000-000000000102', 'c5e7a1b0-0000-4000-b000-000000000105', 1);
+    perform app.set_bill_discount('b1110000-0000-4000-8000-000000000102', 10000);
+    perform app.issue_bill('b1110000-0000-4000-8000-000000000102');
+    -- Anil's follow-up: still a draft
+    insert into bills (id, facility_id, patient_id)
+    values ('b1110000-0000-4000-8000-000000000103', v_sanjeevani, '9c4d1b2a-0000-4000-a000-000000000001');
+    insert into bill_items (facility_id, bill_id, service_id, quantity) values
+      (v_sanjeevani, 'b1110000-0000-4000-8000-000000000103', 'c5e7a1b0-0000-4000-b000-000000000102', 1);
+  end if;
+  if not exists (select 1 from bills where facility_id = v_shree) then
+    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0b01'), app.set_current_tenant(v_shree);
+    -- a counter sale to Priya: two strips, two sachets, a sanitiser, Rs 10 off
+    insert into bills (id, facility_id, patient_id)
+    values ('b1110000-0000-4000-8000-000000000501', v_shree, '9c4d1b2a-0000-4000-a000-000000000501');
+    insert into bill_items (facility_id, bill_id, product_id, quantity) values
+      (v_shree, 'b1110000-0000-4000-8000-000000000501', 'd1e2f3a4-0000-4000-c000-000000000501', 2),
+      (v_shree, 'b1110000-0000-4000-8000-000000000501', 'd1e2f3a4-0000-4000-c000-000000000502', 2),
+      (v_shree, 'b1110000-0000-4000-8000-000000000501', 'd1e2f3a4-0000-4000-c000-000000000503', 1);
+    perform app.set_bill_discount('b1110000-0000-4000-8000-000000000501', 1000);
+    perform app.issue_bill('b1110000-0000-4000-8000-000000000501');
+  end if;
+  perform app.set_current_user(null);
+end
+$$;
+
 reset role;
