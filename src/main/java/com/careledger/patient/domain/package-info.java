@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.patient.domain;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,70 @@
+package com.careledger.patient;
+
+import static com.careledger.test.TestDatabase.ANIL_CARD;
+import static com.careledger.test.TestDatabase.PATIENT_ANIL;
+import static com.careledger.test.TestDatabase.SANJEEVANI;
+import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.function.Consumer;
+
+import com.careledger.core.db.DbContext;
+import com.careledger.core.db.RlsTransactionManager;
+import com.careledger.patient.domain.HealthCardKeys;
+import com.careledger.patient.domain.HealthCardRepository;
+import com.careledger.test.TestDatabase;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The keys come from configuration and travel as bind parameters; each test rolls back what it wrote. */
+class HealthCardRepositoryTest {
+
+    private static final HealthCardKeys KEYS = new HealthCardKeys("pin-key-for-tests-0123456789abcdef",
+            "lookup-key-for-tests-0123456789abcdef", "encryption-key-for-tests-0123456789ab");
+
+    private final javax.sql.DataSource dataSource = TestDatabase.appDataSource();
+    private final TransactionTemplate tx = new TransactionTemplate(new RlsTransactionManager(dataSource));
+
+    private HealthCardRepository repository(HealthCardKeys keys) {
+        return new HealthCardRepository(DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES), keys);
+    }
+
+    private void inRolledBackTransaction(DbContext context, Consumer<HealthCardRepository> work) {
+        HealthCardRepository cards = repository(KEYS);
+        DbContext.runAs(context, () -> tx.executeWithoutResult(status -> {
+            work.accept(cards);
+            status.setRollbackOnly();
+        }));
+    }
+
+    @Test
+    void theHolderSetsAPinThatVerifiesAndAWrongOneThatDoesNot() throws Exception {
+        inRolledBackTransaction(new DbContext(PATIENT_ANIL, null), cards -> {
+            cards.setPin(ANIL_CARD, "4829");
+            assertThat(cards.verifyPin(ANIL_CARD, "4829")).isTrue();
+            assertThat(cards.verifyPin(ANIL_CARD, "4828")).isFalse();
+        });
+    }
+
+    @Test
+    void aNationalIdIsFoundByItsKeyedHashOnlyWhereTheUserWorks() throws Exception {
+        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
+            cards.setNationalId(ANIL_CARD, "passport", "K1234567");
+            assertThat(cards.findByNationalId("passport", "K1234567"))
+                    .extracting(HealthCardRepository.NationalIdMatch::facilityId).containsExactly(SANJEEVANI);
+            assertThat(cards.findByNationalId("passport", "K1234568")).isEmpty();
+        });
+    }
+
+    @Test
+    void aMissingKeyIsAClearConfigurationError() throws Exception {
+        HealthCardRepository cards = repository(new HealthCardKeys(null, null, null));
+        assertThatThrownBy(() -> cards.verifyPin(ANIL_CARD, "4829"))
+                .hasMessage("careledger.crypto.card-pin-key is not configured: health-card PINs and national ids need it");
+        assertThat(new HealthCardKeys("secret-secret-secret-secret-secret", null, null).toString()).doesNotContain("secret");
+    }
+}
