@@ -1,6 +1,9 @@
 package com.careledger.facility.ui;
 
 import com.careledger.core.security.Roles;
+import java.time.OffsetDateTime;
+
+import com.careledger.facility.domain.CommissionTermsRepository;
 import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
 import com.vaadin.flow.component.html.Div;
@@ -21,15 +24,15 @@ import jakarta.annotation.security.RolesAllowed;
 @RolesAllowed(Roles.FACILITY_ADMIN)
 public class MyFacilityView extends VerticalLayout {
 
-    public MyFacilityView(FacilityRepository facilities) {
+    public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms) {
         addClassName("page");
-        add(new H2("My facility"));
         Div cards = new Div();
         cards.addClassName("cards");
+        add(new H2("My facility"), cards);
         for (Facility facility : facilities.findPage(0, 50)) {
             cards.add(card(facility));
+            terms.inForce(facility.id(), OffsetDateTime.now()).ifPresent(t -> add(new CommissionTermsPanel(t)));
         }
-        add(cards);
     }
 
     private static Div card(Facility f) {

@@ -1,0 +1,4 @@
+@NullMarked
+package com.careledger.core;
+
+import org.jspecify.annotations.NullMarked;
