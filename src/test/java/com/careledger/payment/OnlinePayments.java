@@ -1,0 +1,83 @@
+package com.careledger.payment;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import com.careledger.test.AppSession;
+
+/**
+ * Facilities with the rates a test needs, onboarded by the super admin inside the test's rolled-back transaction,
+ * an issued bill there, and captures (V0050, V0051). The session is left as the super admin in the new facility.
+ */
+public final class OnlinePayments {
+
+    public static final UUID SUPER_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0001");
+    /** The payment-webhook system principal. */
+    public static final UUID PAYMENT_WEBHOOK = UUID.fromString("00000000-0000-4000-8000-000000000003");
+
+    private static final String CONFIGURATION = """
+            {"gst_rate": %s, "cash_commission_applies": false, "cash_commission_type": "percentage",
+             "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "platform", "tds_rate": 0,
+             "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
+    private static final String RATES = """
+            [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
+             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
+             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
+             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
+             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
+
+    private OnlinePayments() {
+    }
+
+    /** A new facility whose card payments cost the given MDRs, at the given GST rate; its admin's email is unique. */
+    public static UUID facility(AppSession s, String tag, String cardGatewayMdr, String cardPlatformMdr, String gstRate)
+            throws SQLException {
+        s.as(SUPER_ADMIN, null);
+        UUID facility = UUID.fromString(s.string("""
+                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
+                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
+                "Test Hospital " + tag, "Test Hospital " + tag + " Private Limited", "admin-" + tag + "@payments.test",
+                CONFIGURATION.formatted(gstRate), RATES.formatted(cardGatewayMdr, cardPlatformMdr)));
+        s.as(SUPER_ADMIN, facility);
+        return facility;
+    }
+
+    /** An issued, GST-exempt bill of the given total at the facility (the session is in it as the super admin). */
+    public static UUID issuedBill(AppSession s, UUID facility, long totalPaise) throws SQLException {
+        UUID patient = UUID.fromString(s.string("""
+                insert into patients (facility_id, registration_number, full_name)
+                values (?, 'P-' || upper(substr(md5(random()::text), 1, 8)), 'Test Patient') returning id""", facility));
+        UUID service = UUID.fromString(s.string("""
+                insert into services (facility_id, code, name, category, price_paise, hsn_sac_code, gst_rate)
+                values (?, 'S' || upper(substr(md5(random()::text), 1, 8)), 'Test procedure', 'procedure', ?, '999312', 0)
+                returning id""", facility, totalPaise));
+        UUID bill = UUID.fromString(s.string("select app.create_bill(?, ?)::text", facility, patient));
+        s.string("select app.add_bill_service(?, ?, 1)::text", bill, service);
+        s.string("select app.issue_bill(?)", bill);
+        return bill;
+    }
+
+    public static UUID capture(AppSession s, UUID bill, String paymentId, String method, long amountPaise)
+            throws SQLException {
+        return UUID.fromString(s.string("select app.capture_payment(?, 'razorpay', ?, ?, ?::payment_method, ?)::text",
+                bill, "order_" + paymentId, paymentId, method, amountPaise));
+    }
+
+    /** gateway fee, its GST, platform fee, its GST, commission, net of a payment, in paise. */
+    public static List<Long> figures(AppSession s, UUID payment) throws SQLException {
+        return s.table("""
+                select gateway_fee_paise, gateway_gst_paise, platform_fee_paise, platform_gst_paise,
+                       platform_commission_paise, net_settlement_paise
+                from payments where id = ?""", payment).getFirst().stream().map(Long::valueOf).toList();
+    }
+
+    /** The lines of a payment's entry as "D account amount" / "C account amount", in line order. */
+    public static List<String> journalLines(AppSession s, UUID payment) throws SQLException {
+        return s.strings("""
+                select case when l.debit_paise > 0 then 'D ' else 'C ' end || l.account
+                       || coalesce('[' || l.gateway || ']', '') || ' ' || (l.debit_paise + l.credit_paise)
+                from journal_lines l join payments p on p.journal_entry_id = l.entry_id
+                where p.id = ? order by l.line_no""", payment);
+    }
+}
