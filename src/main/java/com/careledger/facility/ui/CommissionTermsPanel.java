@@ -35,10 +35,11 @@ class CommissionTermsPanel extends Div {
         Grid<CommissionTerms.MethodRate> rates = new Grid<>();
         rates.setId("method-rates");
         rates.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
-        rates.addColumn(r -> method(r.method().getLiteral())).setHeader("Online payment method");
-        rates.addColumn(r -> percent(r.gatewayMdr())).setHeader("Gateway MDR");
-        rates.addColumn(r -> percent(r.platformMdr())).setHeader("Platform MDR (charged to you)");
-        rates.addColumn(r -> percent(r.platformMdr().subtract(r.gatewayMdr()))).setHeader("Platform margin");
+        rates.addColumn(r -> method(r.method().getLiteral())).setHeader("Online payment").setAutoWidth(true);
+        rates.addColumn(r -> percent(r.platformMdr())).setHeader("You pay (MDR)").setAutoWidth(true);
+        rates.addColumn(r -> percent(r.gatewayMdr())).setHeader("Gateway's MDR").setAutoWidth(true);
+        rates.addColumn(r -> percent(r.platformMdr().subtract(r.gatewayMdr()))).setHeader("Platform margin")
+                .setAutoWidth(true);
         rates.setItems(terms.rates());
         rates.setAllRowsVisible(true);
 
