@@ -509,6 +509,24 @@ begin
 end
 $$;
 
+-- A line with its amounts worked out from quantity, price, discount share and
+-- rate (app.bill_line_amounts): what both line triggers store.
+create function app.with_line_amounts(p_line public.bill_items, p_intra_state boolean) returns public.bill_items
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  a record;
+begin
+  select * into a from app.bill_line_amounts(p_line.quantity, p_line.unit_price_paise, p_line.discount_paise,
+                                            p_line.gst_rate, p_intra_state);
+  p_line.gross_paise := a.gross_paise; p_line.taxable_paise := a.taxable_paise; p_line.cgst_paise := a.cgst_paise;
+  p_line.sgst_paise := a.sgst_paise; p_line.igst_paise := a.igst_paise; p_line.tax_paise := a.tax_paise;
+  p_line.total_paise := a.total_paise;
+  return p_line;
+end
+$$;
+
 -- A new line: the service or product of the bill's facility, its name, code,
 -- GST rate and price as they are now; the patient of the bill; the next number.
 create function app.check_bill_item_insert() returns trigger
@@ -518,7 +536,6 @@ as $$
 declare
   v_bill public.bills;
   v_active boolean;
-  a record;
 begin
   v_bill := app.lock_draft_bill(new.facility_id, new.bill_id);
   perform app.check_quantity(new.quantity);
@@ -545,12 +562,7 @@ begin
   new.line_no := (select coalesce(max(i.line_no), 0) + 1 from public.bill_items i where i.bill_id = new.bill_id);
   new.discount_paise := 0;  -- app.recompute_bill gives the line its share after the insert
   new.created_at := now();
-  select * into a from app.bill_line_amounts(new.quantity, new.unit_price_paise, new.discount_paise, new.gst_rate,
-                                            v_bill.intra_state);
-  new.gross_paise := a.gross_paise; new.taxable_paise := a.taxable_paise; new.cgst_paise := a.cgst_paise;
-  new.sgst_paise := a.sgst_paise; new.igst_paise := a.igst_paise; new.tax_paise := a.tax_paise;
-  new.total_paise := a.total_paise;
-  return new;
+  return app.with_line_amounts(new, v_bill.intra_state);
 end
 $$;
 
@@ -566,7 +578,6 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_bill public.bills;
-  a record;
 begin
   v_bill := app.lock_draft_bill(old.facility_id, old.bill_id);
   if (new.id, new.facility_id, new.bill_id, new.patient_id, new.line_no, new.service_id, new.product_id,
@@ -580,12 +591,7 @@ begin
   perform app.check_quantity(new.quantity);
   -- until app.recompute_bill re-spreads the discount, a smaller line keeps at most its gross
   new.discount_paise := least(new.discount_paise, new.quantity::bigint * new.unit_price_paise);
-  select * into a from app.bill_line_amounts(new.quantity, new.unit_price_paise, new.discount_paise, new.gst_rate,
-                                            v_bill.intra_state);
-  new.gross_paise := a.gross_paise; new.taxable_paise := a.taxable_paise; new.cgst_paise := a.cgst_paise;
-  new.sgst_paise := a.sgst_paise; new.igst_paise := a.igst_paise; new.tax_paise := a.tax_paise;
-  new.total_paise := a.total_paise;
-  return new;
+  return app.with_line_amounts(new, v_bill.intra_state);
 end
 $$;
 
