@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -33,6 +34,31 @@ public final class AppSession implements AutoCloseable {
         Connection c = TestDatabase.connectAsApp();
         c.setAutoCommit(false);
         return new AppSession(c);
+    }
+
+    /**
+     * An app session on a superuser connection that has become the app role, so that a test may also write, with
+     * {@link #asDefiner}, rows only definer functions write (a new clerk's sign-in). Rolled back at close like any.
+     */
+    public static AppSession openWithDefinerAccess() throws SQLException {
+        Connection c = TestDatabase.connectAsSuperuser();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("set local role careledger_app");
+        }
+        return new AppSession(c);
+    }
+
+    /** Runs one write as the definer role (only in a session from {@link #openWithDefinerAccess}), then is the app role again. */
+    public void asDefiner(String sql, Object... params) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("set local role careledger_definer");
+            try {
+                execute(sql, params);
+            } finally {
+                st.execute("set local role careledger_app");
+            }
+        }
     }
 
     /** Switches the context (user, facility or null) for the statements that follow. */

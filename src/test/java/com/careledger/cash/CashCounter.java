@@ -1,0 +1,86 @@
+package com.careledger.cash;
+
+import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import com.careledger.test.AppSession;
+
+/**
+ * Facilities with the cash commission terms a test needs and their clerks, made inside the test's rolled-back
+ * transaction (V0060), and collections. Sessions come from {@link AppSession#openWithDefinerAccess()}: a clerk's
+ * sign-in is a row only definer functions write.
+ */
+final class CashCounter {
+
+    /** 2 % of each collection, 18 % GST on it (MONEY.md "Cash, percentage"). */
+    static final String PERCENTAGE = """
+            "cash_commission_applies": true, "cash_commission_type": "percentage", "cash_commission_rate": 0.02,
+            "gst_on_cash_commission": true""";
+    /** ₹25 per bill, 18 % GST on it (MONEY.md "Cash, fixed fee"). */
+    static final String FIXED_FEE = """
+            "cash_commission_applies": true, "cash_commission_type": "fixed_per_bill",
+            "cash_commission_fixed_paise": 2500, "gst_on_cash_commission": true""";
+    static final String NO_COMMISSION = """
+            "cash_commission_applies": false, "cash_commission_type": "percentage", "gst_on_cash_commission": true""";
+
+    private static final String CONFIGURATION = """
+            {"gst_rate": 0.18, %s, "refund_gateway_fee_bearer": "platform", "tds_rate": 0,
+             "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
+    private static final String RATES = """
+            [{"method": "card", "gateway_mdr": 0.011, "platform_mdr": 0.012},
+             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
+             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
+             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
+             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
+
+    private CashCounter() {
+    }
+
+    /** A new facility with the given cash commission terms; the session is left as the super admin in it. */
+    static UUID facility(AppSession s, String tag, String cashTerms) throws SQLException {
+        s.as(SUPER_ADMIN, null);
+        UUID facility = UUID.fromString(s.string("""
+                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
+                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
+                "Cash Hospital " + tag, "Cash Hospital " + tag + " Private Limited", "admin-" + tag + "@cash.test",
+                CONFIGURATION.formatted(cashTerms), RATES));
+        s.as(SUPER_ADMIN, facility);
+        return facility;
+    }
+
+    /** A staff member of the given kind with a sign-in at the facility; returns the user id (session unchanged). */
+    static UUID clerk(AppSession s, UUID facility, String tag, String kind) throws SQLException {
+        UUID user = UUID.randomUUID();
+        s.asDefiner("insert into users (id, email, display_name, password_hash, role, facility_id) "
+                + "values (?, ?, ?, '!', 'staff', ?)", user, tag + "-" + user + "@cash.test", "Clerk " + tag, facility);
+        s.as(SUPER_ADMIN, facility);
+        s.execute("insert into staff (facility_id, user_id, kind, display_name) values (?, ?, ?::staff_kind, ?)",
+                facility, user, kind, "Clerk " + tag);
+        return user;
+    }
+
+    static UUID openShift(AppSession s, long floatPaise) throws SQLException {
+        return UUID.fromString(s.string("select app.open_shift(?)::text", floatPaise));
+    }
+
+    static UUID collect(AppSession s, UUID bill, long amountPaise, String key) throws SQLException {
+        return UUID.fromString(s.string("select app.collect_cash(?, ?, ?)::text", bill, amountPaise, key));
+    }
+
+    /** commission, its GST of a collection, in paise. */
+    static List<Long> commission(AppSession s, UUID collection) throws SQLException {
+        return s.table("select commission_paise, commission_gst_paise from cash_collections where id = ?", collection)
+                .getFirst().stream().map(Long::valueOf).toList();
+    }
+
+    /** The lines of a collection's entry as "D account amount" / "C account amount" (the caller reads the ledger). */
+    static List<String> journalLines(AppSession s, UUID collection) throws SQLException {
+        return s.strings("""
+                select case when l.debit_paise > 0 then 'D ' else 'C ' end || l.account || ' ' || (l.debit_paise + l.credit_paise)
+                from journal_lines l join cash_collections c on c.journal_entry_id = l.entry_id
+                where c.id = ? order by l.line_no""", collection);
+    }
+}
