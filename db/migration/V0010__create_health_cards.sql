@@ -209,6 +209,30 @@ revoke all on function app.is_card_holder(uuid) from public;
 grant execute on function app.is_card_holder(uuid) to careledger_app;
 alter function app.is_card_holder(uuid) owner to careledger_definer;
 
+-- A patient of the current facility who has no card yet, locked for the
+-- caller that will give them one (issue here, link in V0011).
+create function app.lock_patient_without_card(p_patient uuid) returns patients
+language plpgsql volatile
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_patient public.patients;
+begin
+  select * into v_patient from public.patients p
+  where p.id = p_patient and p.facility_id = app.current_tenant() and p.facility_id = any (app.visible_facilities())
+  for update;
+  if not found then
+    raise exception 'no patient % at this facility', p_patient using errcode = 'no_data_found';
+  end if;
+  if v_patient.card_id is not null then
+    raise exception 'this patient already has a health card' using errcode = 'unique_violation';
+  end if;
+  return v_patient;
+end
+$$;
+revoke all on function app.lock_patient_without_card(uuid) from public;
+grant execute on function app.lock_patient_without_card(uuid) to careledger_definer;
+
 -- ----------------------------------------------------------------------------
 -- Issuing a card to a patient of the current facility: a new card, its empty
 -- clinical record, the link. The patient's sign-in (if any) becomes the holder.
@@ -224,15 +248,7 @@ begin
   if not coalesce(app.has_permission('patients.manage'), false) then
     raise exception 'issuing a health card needs patients.manage' using errcode = 'insufficient_privilege';
   end if;
-  select * into v_patient from public.patients p
-  where p.id = p_patient and p.facility_id = app.current_tenant() and p.facility_id = any (app.visible_facilities())
-  for update;
-  if not found then
-    raise exception 'no patient % at this facility', p_patient using errcode = 'no_data_found';
-  end if;
-  if v_patient.card_id is not null then
-    raise exception 'this patient already has a health card' using errcode = 'unique_violation';
-  end if;
+  v_patient := app.lock_patient_without_card(p_patient);
   if v_patient.user_id is not null
      and exists (select 1 from public.health_cards c where c.holder_user_id = v_patient.user_id) then
     raise exception 'this person already holds a health card: link it with its number and PIN'

@@ -177,15 +177,7 @@ begin
   if not coalesce(app.has_permission('patients.manage'), false) then
     raise exception 'linking a health card needs patients.manage' using errcode = 'insufficient_privilege';
   end if;
-  select * into v_patient from public.patients p
-  where p.id = p_patient and p.facility_id = app.current_tenant() and p.facility_id = any (app.visible_facilities())
-  for update;
-  if not found then
-    raise exception 'no patient % at this facility', p_patient using errcode = 'no_data_found';
-  end if;
-  if v_patient.card_id is not null then
-    raise exception 'this patient already has a health card' using errcode = 'unique_violation';
-  end if;
+  v_patient := app.lock_patient_without_card(p_patient);
   select * into v_card from public.health_cards c
   where c.card_number = regexp_replace(coalesce(p_card_number, ''), '[\s-]', '', 'g');
   if not found then

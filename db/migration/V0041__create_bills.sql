@@ -713,15 +713,16 @@ $$;
 comment on function app.create_bill(uuid, uuid, uuid, text, text) is
   'Creates a draft bill for a patient (optionally for an appointment; place of supply defaults to the facility''s state).';
 
-create function app.add_bill_service(p_bill uuid, p_service uuid, p_quantity integer default 1) returns uuid
+-- A line for a service or a product (exactly one given) on a bill the caller may edit.
+create function app.add_bill_line(p_bill uuid, p_service uuid, p_product uuid, p_quantity integer) returns uuid
 language plpgsql volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_line uuid;
 begin
-  insert into public.bill_items (facility_id, bill_id, service_id, quantity)
-  select b.facility_id, b.id, p_service, p_quantity from public.bills b where b.id = p_bill
+  insert into public.bill_items (facility_id, bill_id, service_id, product_id, quantity)
+  select b.facility_id, b.id, p_service, p_product, p_quantity from public.bills b where b.id = p_bill
   returning id into v_line;
   if v_line is null then
     raise exception 'bill % not found', p_bill using errcode = 'no_data_found';
@@ -729,25 +730,18 @@ begin
   return v_line;
 end
 $$;
+
+create function app.add_bill_service(p_bill uuid, p_service uuid, p_quantity integer default 1) returns uuid
+language sql volatile
+set search_path = pg_catalog, pg_temp
+as $$ select app.add_bill_line(p_bill, p_service, null, p_quantity) $$;
 comment on function app.add_bill_service(uuid, uuid, integer) is
   'Adds a service line to a draft bill at the service''s current price, SAC code and GST rate.';
 
 create function app.add_bill_product(p_bill uuid, p_product uuid, p_quantity integer default 1) returns uuid
-language plpgsql volatile
+language sql volatile
 set search_path = pg_catalog, pg_temp
-as $$
-declare
-  v_line uuid;
-begin
-  insert into public.bill_items (facility_id, bill_id, product_id, quantity)
-  select b.facility_id, b.id, p_product, p_quantity from public.bills b where b.id = p_bill
-  returning id into v_line;
-  if v_line is null then
-    raise exception 'bill % not found', p_bill using errcode = 'no_data_found';
-  end if;
-  return v_line;
-end
-$$;
+as $$ select app.add_bill_line(p_bill, null, p_product, p_quantity) $$;
 comment on function app.add_bill_product(uuid, uuid, integer) is
   'Adds a product line to a draft bill at the product''s current price, HSN code and GST rate.';
 

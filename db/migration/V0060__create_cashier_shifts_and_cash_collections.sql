@@ -225,6 +225,27 @@ grant execute on function app.cash_commission_figures(bigint, cash_commission_ty
 comment on function app.cash_commission_figures(bigint, cash_commission_type, numeric, bigint, boolean, numeric) is
   'Cash commission and its GST for one collection, each rounded half up once, GST on the rounded commission; a fixed fee only at the bill''s first cash collection.';
 
+-- The clerk of a cash function: a staff member of the current facility with
+-- cash.collect. Returns their staff id; refuses anyone else, saying what they tried.
+create function app.require_cashier(p_doing text) returns uuid
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_tenant uuid := app.current_tenant();
+  v_staff uuid := app.current_staff_id();
+begin
+  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
+     or not coalesce(app.has_permission('cash.collect'), false) or v_staff is null then
+    raise exception '% needs a staff member with cash.collect in the facility', p_doing
+      using errcode = 'insufficient_privilege';
+  end if;
+  return v_staff;
+end
+$$;
+revoke all on function app.require_cashier(text) from public;
+grant execute on function app.require_cashier(text) to careledger_definer;
+
 -- ----------------------------------------------------------------------------
 -- Shifts. Definer rights (the app role writes no shift), so they check the
 -- caller: a staff member of the current facility with cash.collect.
@@ -235,14 +256,9 @@ set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
-  v_staff uuid := app.current_staff_id();
+  v_staff uuid := app.require_cashier('opening a cash shift');
   v_shift uuid;
 begin
-  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
-     or not coalesce(app.has_permission('cash.collect'), false) or v_staff is null then
-    raise exception 'opening a cash shift needs a staff member with cash.collect in the facility'
-      using errcode = 'insufficient_privilege';
-  end if;
   if p_opening_float_paise is null or p_opening_float_paise < 0 then
     raise exception 'the opening float is 0 paise or more (got %)', coalesce(p_opening_float_paise::text, 'none')
       using errcode = 'check_violation';
@@ -268,15 +284,10 @@ set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
-  v_staff uuid := app.current_staff_id();
+  v_staff uuid := app.require_cashier('closing a cash shift');
   v_shift public.cashier_shifts;
   v_collected bigint;
 begin
-  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
-     or not coalesce(app.has_permission('cash.collect'), false) or v_staff is null then
-    raise exception 'closing a cash shift needs a staff member with cash.collect in the facility'
-      using errcode = 'insufficient_privilege';
-  end if;
   if p_counted_paise is null or p_counted_paise < 0 then
     raise exception 'the counted cash is 0 paise or more (got %)', coalesce(p_counted_paise::text, 'none')
       using errcode = 'check_violation';
@@ -324,7 +335,7 @@ set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
-  v_staff uuid := app.current_staff_id();
+  v_staff uuid := app.require_cashier('collecting cash');
   v_now timestamptz := now();
   v_bill public.bills;
   v_existing public.cash_collections;
@@ -339,11 +350,6 @@ declare
   v_collection uuid := gen_random_uuid();
   v_entry uuid;
 begin
-  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
-     or not coalesce(app.has_permission('cash.collect'), false) or v_staff is null then
-    raise exception 'collecting cash needs a staff member with cash.collect in the bill''s facility'
-      using errcode = 'insufficient_privilege';
-  end if;
   if p_amount_paise is null or p_amount_paise <= 0 then
     raise exception 'a cash collection is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
