@@ -21,6 +21,6 @@ public class PatientHomeView extends VerticalLayout {
         CareLedgerUser user = authentication.getAuthenticatedUser(CareLedgerUser.class).orElseThrow();
         add(new H2("My health card"),
                 new Paragraph(user.displayName() + " · " + user.email()),
-                new Paragraph("Your health card, appointments and bills appear here once a facility registers you."));
+                new Paragraph("Your health card, appointments and bills will be shown here; this page does not show them yet."));
     }
 }
