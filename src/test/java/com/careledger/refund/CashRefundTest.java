@@ -13,6 +13,7 @@ import static com.careledger.refund.Refunds.balance;
 import static com.careledger.refund.Refunds.cashRefundLines;
 import static com.careledger.refund.Refunds.refund;
 import static com.careledger.refund.Refunds.refundCash;
+import static com.careledger.refund.Refunds.refused;
 import static com.careledger.refund.Refunds.trialBalance;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
@@ -207,8 +208,8 @@ class CashRefundTest {
             assertThat(s.failure("select app.refund_cash(?, 100, null, 'refund-shift-2')", cash))
                     .hasMessageContaining("no open shift");
             UUID theirs = openShift(s, 5_000);
-            assertThat(s.sqlFailure("select app.refund_cash(?, 5001, null, 'refund-shift-3')", cash))
-                    .hasMessageContaining("your shift holds 5000 paise").extracting(SQLException::getSQLState).isEqualTo("23514");
+            assertThat(refused(s, "select app.refund_cash(?, 5001, null, 'refund-shift-3')", cash))
+                    .contains("your shift holds 5000 paise").startsWith("23514 ");
             UUID refund = refundCash(s, cash, 5_000, "refund-shift-4");
             assertThat(s.string("select concat_ws(' ', shift_id = ?, refunded_by = (select id from staff where user_id = ?), "
                     + "created_by = ?) from cash_refunds where id = ?", theirs, colleague, colleague, refund)).isEqualTo("t t t");
@@ -251,23 +252,22 @@ class CashRefundTest {
             assertThat(s.failure("select app.refund_cash(?, 50000, null, 'refund-bad-1')", cash))
                     .hasMessageContaining("already used for another cash refund");
 
-            assertThat(s.sqlFailure("select app.refund_cash(?, 200001, null, 'refund-bad-2')", cash))
-                    .hasMessageContaining("more than the 200000 paise left").extracting(SQLException::getSQLState)
-                    .isEqualTo("23514");
+            assertThat(refused(s, "select app.refund_cash(?, 200001, null, 'refund-bad-2')", cash))
+                    .contains("more than the 200000 paise left").startsWith("23514 ");
             assertThat(s.failure("select app.refund_cash(?, 0, null, 'refund-bad-3')", cash)).hasMessageContaining("more than 0 paise");
             assertThat(s.failure("select app.refund_cash(?, -1, null, 'refund-bad-4')", cash)).hasMessageContaining("more than 0 paise");
             assertThat(s.failure("select app.refund_cash(?, 100, null, null)", cash)).hasMessageContaining("idempotency key");
-            assertThat(s.sqlFailure("select app.refund_cash(?, 100, null, 'refund-bad-5')", foreign))
-                    .hasMessageContaining("not found").extracting(SQLException::getSQLState).isEqualTo("P0002");
+            assertThat(refused(s, "select app.refund_cash(?, 100, null, 'refund-bad-5')", foreign))
+                    .contains("not found").startsWith("P0002 ");
             // the app role writes no refund itself
             assertThat(s.failure("update cash_collections set refunded_paise = 1 where id = ?", cash))
                     .hasMessageContaining("permission denied");
 
             for (UUID who : new UUID[] {reception, SUPER_ADMIN}) {
                 s.as(who, facility);
-                assertThat(s.sqlFailure("select app.refund_cash(?, 100, null, 'refund-bad-6')", cash))
-                        .hasMessageContaining("needs a staff member with cash.collect")
-                        .extracting(SQLException::getSQLState).isEqualTo("42501");
+                assertThat(refused(s, "select app.refund_cash(?, 100, null, 'refund-bad-6')", cash))
+                        .contains("needs a staff member with cash.collect")
+                        .startsWith("42501 ");
             }
             s.as(SANJEEVANI_DOCTOR, SANJEEVANI);
             assertThat(s.failure("select app.refund_cash(?, 100, null, 'refund-bad-7')", cash))

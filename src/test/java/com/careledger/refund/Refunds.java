@@ -73,6 +73,12 @@ final class Refunds {
                 where r.id = ? order by l.line_no""".formatted(table), refund);
     }
 
+    /** A call that must fail, as "SQLSTATE message". */
+    static String refused(AppSession s, String sql, Object... params) throws SQLException {
+        SQLException e = s.sqlFailure(sql, params);
+        return e.getSQLState() + " " + e.getMessage();
+    }
+
     static long balance(AppSession s, UUID facility, String account) throws SQLException {
         return Long.parseLong(s.string("select app.account_balance(?, ?::ledger_account)", facility, account));
     }
