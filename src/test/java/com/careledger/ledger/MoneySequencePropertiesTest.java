@@ -50,7 +50,7 @@ class MoneySequencePropertiesTest {
                 }
             }
             world.checkInvariants();
-            assertThat(world.events).as("the sequence did something of each kind").containsKeys("capture", "cash");
+            assertThat(world.events).as("the sequence did something of each kind").containsKeys("capture", "cash", "online refund", "cash refund");
         }
     }
 
@@ -79,13 +79,14 @@ class MoneySequencePropertiesTest {
             BigDecimal cashRate = pick("0.01", "0.02", "0.025");
             long fixedPaise = random.nextBoolean() ? 2_500 : 1_000;
             boolean gstOnCash = random.nextInt(3) > 0;
+            boolean facilityBears = random.nextBoolean();
             String terms = """
                     {"gst_rate": %s, "cash_commission_applies": %s, "cash_commission_type": "%s", %s,
                      "gst_on_cash_commission": %s, "refund_gateway_fee_bearer": "%s", "tds_rate": %s,
                      "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": %s}"""
                     .formatted(gst, cashApplies, fixedFee ? "fixed_per_bill" : "percentage",
                             fixedFee ? "\"cash_commission_fixed_paise\": " + fixedPaise : "\"cash_commission_rate\": " + cashRate,
-                            gstOnCash, random.nextBoolean() ? "facility" : "platform", pick("0", "0.01", "0.02"),
+                            gstOnCash, facilityBears ? "facility" : "platform", pick("0", "0.01", "0.02"),
                             random.nextInt(4) > 0);
             String rates = """
                     [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
@@ -111,7 +112,7 @@ class MoneySequencePropertiesTest {
                     id, clerkUser);
             Facility f = new Facility(id, patient, clerkUser, gatewayMdr, platformMdr, gst,
                     cashApplies ? (fixedFee ? null : cashRate) : BigDecimal.ZERO, cashApplies && fixedFee ? fixedPaise : 0,
-                    gstOnCash ? gst : BigDecimal.ZERO);
+                    gstOnCash ? gst : BigDecimal.ZERO, facilityBears);
             s.as(clerkUser, id);
             s.string("select app.open_shift(0)::text");
             facilities.add(f);
@@ -119,15 +120,19 @@ class MoneySequencePropertiesTest {
 
         void step() throws SQLException {
             Facility f = facilities.get(random.nextInt(facilities.size()));
-            int kind = random.nextInt(10);
-            if (kind < 2 || f.openBills.isEmpty()) {
+            int kind = random.nextInt(14);
+            if (kind < 2 || f.openBills().isEmpty() && kind < 10) {
                 issueBill(f);
             } else if (kind < 5) {
                 capture(f);
             } else if (kind < 8) {
                 collectCash(f);
-            } else {
+            } else if (kind < 10) {
                 gatewaySettlement();
+            } else if (kind < 12) {
+                refundPayment(f);
+            } else {
+                refundCash(f);
             }
         }
 
@@ -140,82 +145,172 @@ class MoneySequencePropertiesTest {
             UUID bill = UUID.fromString(s.string("select app.create_bill(?, ?)::text", f.id, f.patient));
             s.string("select app.add_bill_service(?, ?, 1)::text", bill, service);
             s.string("select app.issue_bill(?)", bill);
-            f.openBills.put(bill, new long[] {total, 0});
-            f.bills.add(bill);
+            f.bills.put(bill, new Bill(total));
             count("bill");
         }
 
         private void capture(Facility f) throws SQLException {
-            Map.Entry<UUID, long[]> bill = anyBill(f);
-            long due = bill.getValue()[0] - bill.getValue()[1];
+            UUID billId = any(f.openBills());
+            Bill bill = f.bills.get(billId);
+            long due = bill.total - bill.paid;
             // mostly within what is due; sometimes beyond it (the rest is the patient's advance)
-            long amount = random.nextInt(6) == 0 ? due + 1 + random.nextLong(50_000) : 1 + random.nextLong(Math.max(1, due));
+            long amount = random.nextInt(6) == 0 ? due + 1 + random.nextLong(50_000) : 1 + random.nextLong(due);
             s.as(SUPER_ADMIN, f.id);
             String paymentId = "pay_" + seed + "_" + (++counter);
-            UUID payment = UUID.fromString(s.string("select app.capture_payment(?, 'razorpay', ?, ?, 'card', ?)::text",
-                    bill.getKey(), "order_" + paymentId, paymentId, amount));
-            long g = round(amount, f.gatewayMdr);
-            long gg = round(g, f.gst);
-            long p = round(amount, f.platformMdr);
-            long pg = round(p, f.gst);
+            UUID id = UUID.fromString(s.string("select app.capture_payment(?, 'razorpay', ?, ?, 'card', ?)::text",
+                    billId, "order_" + paymentId, paymentId, amount));
+            Payment p = new Payment(billId, amount, round(amount, f.gatewayMdr), round(amount, f.platformMdr), f.gst,
+                    Math.max(0, amount - due));
             assertThat(s.table("""
                     select gateway_fee_paise, gateway_gst_paise, platform_fee_paise, platform_gst_paise,
                            platform_commission_paise, net_settlement_paise, applied_paise, advance_paise
-                    from payments where id = ?""", payment).getFirst())
+                    from payments where id = ?""", id).getFirst())
                     .as("capture of %d at %s/%s, GST %s", amount, f.gatewayMdr, f.platformMdr, f.gst)
-                    .containsExactly(str(g), str(gg), str(p), str(pg), str(p - g), str(amount - p - pg),
-                            str(Math.min(amount, due)), str(Math.max(0, amount - due)));
-            f.payable += amount - p - pg;
-            f.clearing += amount - g - gg;
-            f.unsettledPayments.add(payment);
-            applyToBill(f, bill, Math.min(amount, due));
+                    .containsExactly(str(p.g), str(p.gg), str(p.p), str(p.pg), str(p.p - p.g), str(p.n),
+                            str(amount - p.advance), str(p.advance));
+            f.payments.put(id, p);
+            f.payable += p.n;
+            f.clearing += amount - p.g - p.gg;
+            bill.paid += amount - p.advance;
             count("capture");
         }
 
         private void collectCash(Facility f) throws SQLException {
-            Map.Entry<UUID, long[]> bill = anyBill(f);
-            long due = bill.getValue()[0] - bill.getValue()[1];
-            long amount = 1 + random.nextLong(due);
+            UUID billId = any(f.openBills());
+            Bill bill = f.bills.get(billId);
+            long amount = 1 + random.nextLong(bill.total - bill.paid);
             s.as(f.clerk, f.id);
-            boolean first = !f.billsWithCash.contains(bill.getKey());
-            UUID collection = UUID.fromString(s.string("select app.collect_cash(?, ?, ?)::text",
-                    bill.getKey(), amount, "cash-" + seed + "-" + (++counter)));
+            UUID id = UUID.fromString(s.string("select app.collect_cash(?, ?, ?)::text",
+                    billId, amount, "cash-" + seed + "-" + (++counter)));
+            boolean first = !bill.hadCash;
             long c = f.cashRate == null ? (first ? f.fixedPaise : 0) : round(amount, f.cashRate);
-            long cg = round(c, f.cashGst);
-            assertThat(s.table("select commission_paise, commission_gst_paise from cash_collections where id = ?", collection)
-                    .getFirst()).as("cash %d", amount).containsExactly(str(c), str(cg));
-            f.receivable += c + cg;
-            f.billsWithCash.add(bill.getKey());
-            applyToBill(f, bill, amount);
+            Collection col = new Collection(billId, amount, c, round(c, f.cashGst));
+            assertThat(s.table("select commission_paise, commission_gst_paise from cash_collections where id = ?", id)
+                    .getFirst()).as("cash %d", amount).containsExactly(str(col.c), str(col.cg));
+            f.collections.put(id, col);
+            if (f.cashRate == null && first && c > 0) {
+                bill.feeCarrier = id;
+            }
+            bill.hadCash = true;
+            bill.paid += amount;
+            f.receivable += col.c + col.cg;
             count("cash");
         }
 
+        /** MONEY.md posting 5 by this test's arithmetic: the cumulative rule, advance first, cost within the open amount. */
+        private void refundPayment(Facility f) throws SQLException {
+            List<UUID> refundable = f.payments.entrySet().stream().filter(e -> e.getValue().refunded < e.getValue().amount)
+                    .map(Map.Entry::getKey).toList();
+            if (refundable.isEmpty()) {
+                return;
+            }
+            UUID id = any(refundable);
+            Payment p = f.payments.get(id);
+            long r = 1 + random.nextLong(p.amount - p.refunded);
+            s.as(SUPER_ADMIN, f.id);
+            UUID refund = UUID.fromString(s.string("select app.refund_payment(?, ?, ?, 'patient asked')::text",
+                    id, "rfnd_" + seed + "_" + (++counter), r));
+            long total = p.refunded + r;
+            long pr = cumulative(p.p, total, p.amount) - p.pRev;
+            long pgr = cumulative(p.pg, total, p.amount) - p.pgRev;
+            long gr = f.facilityBearsFee ? cumulative(p.g, total, p.amount) - p.gRec : 0;
+            long ggr = f.facilityBearsFee ? cumulative(p.gg, total, p.amount) - p.ggRec : 0;
+            long cost = r - pr - pgr + gr + ggr;
+            long toPayable = Math.min(cost, p.n - p.refundPayable);
+            long advance = Math.min(r, p.advance - p.advanceRefunded);
+            assertThat(s.table("""
+                    select platform_fee_reversed_paise, platform_gst_reversed_paise, gateway_fee_recovered_paise,
+                           gateway_gst_recovered_paise, payable_paise, recovery_paise, advance_paise
+                    from payment_refunds where id = ?""", refund).getFirst())
+                    .as("refund %d of %d (%d before)", r, p.amount, p.refunded)
+                    .containsExactly(str(pr), str(pgr), str(gr), str(ggr), str(toPayable), str(cost - toPayable), str(advance));
+            p.refunded = total;
+            p.pRev += pr;
+            p.pgRev += pgr;
+            p.gRec += gr;
+            p.ggRec += ggr;
+            p.refundPayable += toPayable;
+            p.advanceRefunded += advance;
+            f.payable -= toPayable;
+            f.receivable += cost - toPayable;
+            f.clearing -= r;
+            f.unsettledRefunds.put(refund, r);
+            f.bills.get(p.bill).paid -= r - advance;
+            count("online refund");
+        }
+
+        /** MONEY.md posting 6 by this test's arithmetic: the cumulative rule, or the fixed fee when nothing stays paid. */
+        private void refundCash(Facility f) throws SQLException {
+            List<UUID> refundable = f.collections.entrySet().stream()
+                    .filter(e -> e.getValue().refunded < e.getValue().amount).map(Map.Entry::getKey).toList();
+            if (refundable.isEmpty()) {
+                return;
+            }
+            UUID id = any(refundable);
+            Collection col = f.collections.get(id);
+            Bill bill = f.bills.get(col.bill);
+            long r = 1 + random.nextLong(col.amount - col.refunded);
+            s.as(f.clerk, f.id);
+            UUID refund = UUID.fromString(s.string("select app.refund_cash(?, ?, 'patient asked', ?)::text",
+                    id, r, "cash-refund-" + seed + "-" + (++counter)));
+            long total = col.refunded + r;
+            long cr = 0;
+            long cgr = 0;
+            Collection carrier = col;
+            if (f.cashRate != null) {
+                cr = cumulative(col.c, total, col.amount) - col.cRev;
+                cgr = cumulative(col.cg, total, col.amount) - col.cgRev;
+            } else if (bill.paid - r == 0 && bill.feeCarrier != null) {
+                carrier = f.collections.get(bill.feeCarrier);
+                cr = carrier.c - carrier.cRev;
+                cgr = carrier.cg - carrier.cgRev;
+            }
+            assertThat(s.table("""
+                    select commission_reversed_paise, commission_gst_reversed_paise, receivable_paise, payable_paise
+                    from cash_refunds where id = ?""", refund).getFirst())
+                    .as("cash refund %d of %d (%d before)", r, col.amount, col.refunded)
+                    .containsExactly(str(cr), str(cgr), str(cr + cgr), "0");
+            col.refunded = total;
+            carrier.cRev += cr;
+            carrier.cgRev += cgr;
+            bill.paid -= r;
+            f.receivable -= cr + cgr;
+            count("cash refund");
+        }
+
         private void gatewaySettlement() throws SQLException {
-            List<UUID> covered = new ArrayList<>();
+            List<UUID> payments = new ArrayList<>();
+            List<UUID> refunds = new ArrayList<>();
+            long expected = 0;
             for (Facility f : facilities) {
-                for (UUID payment : List.copyOf(f.unsettledPayments)) {
-                    if (random.nextInt(3) > 0) {
-                        covered.add(payment);
-                        f.unsettledPayments.remove(payment);
+                long part = 0;
+                for (Map.Entry<UUID, Payment> e : f.payments.entrySet()) {
+                    if (!e.getValue().gatewaySettled && random.nextInt(3) > 0) {
+                        Payment p = e.getValue();
+                        p.gatewaySettled = true;
+                        payments.add(e.getKey());
+                        part += p.amount - p.g - p.gg;
                     }
                 }
+                for (Map.Entry<UUID, Long> e : List.copyOf(f.unsettledRefunds.entrySet())) {
+                    if (random.nextInt(3) > 0) {
+                        refunds.add(e.getKey());
+                        part -= e.getValue();
+                        f.unsettledRefunds.remove(e.getKey());
+                    }
+                }
+                f.clearing -= part;
+                f.bank += part;
+                expected += part;
             }
-            if (covered.isEmpty()) {
+            if (payments.isEmpty() && refunds.isEmpty()) {
                 return;
             }
             s.as(SUPER_ADMIN, null);
-            long expected = Long.parseLong(s.string("""
-                    select sum(amount_paise - gateway_fee_paise - gateway_gst_paise) from payments where id = any (?::uuid[])""",
-                    (Object) covered.toArray(UUID[]::new)));
-            s.string("select app.record_gateway_settlement('razorpay', ?, app.ist_today(), ?, ?::uuid[])::text",
-                    "UTR" + seed + "X" + (++counter), expected, covered.toArray(UUID[]::new));
-            for (Facility f : facilities) {
-                long settled = Long.parseLong(s.string("""
-                        select coalesce(sum(amount_paise - gateway_fee_paise - gateway_gst_paise), 0) from payments
-                        where facility_id = ? and id = any (?::uuid[])""", f.id, covered.toArray(UUID[]::new)));
-                f.clearing -= settled;
-                f.bank += settled;
-            }
+            String batch = s.string("select app.record_gateway_settlement('razorpay', ?, app.ist_today(), ?, ?::uuid[], ?::uuid[])::text",
+                    "UTR" + seed + "X" + (++counter), Math.max(0, expected), payments.toArray(UUID[]::new),
+                    refunds.toArray(UUID[]::new));
+            assertThat(s.string("select expected_paise from gateway_settlements where id = ?::uuid", batch)).isEqualTo(str(expected));
             count("gateway settlement");
         }
 
@@ -233,11 +328,16 @@ class MoneySequencePropertiesTest {
                 assertThat(s.string("select cash_paise from app.commission_pending(?)", f.id)).isEqualTo(str(f.receivable));
                 assertThat(s.string("select open_net_paise from app.pending_since_last_settlement(?)", f.id))
                         .isEqualTo(str(f.payable - f.receivable));
-                // bills: paid never beyond the total, and as this test counted
-                for (UUID bill : f.bills) {
-                    long[] expected = f.billTotals(bill);
-                    assertThat(s.table("select total_paise, paid_paise from bills where id = ?", bill).getFirst())
-                            .containsExactly(str(expected[0]), str(expected[1]));
+                long margin = f.payments.values().stream().filter(p -> !p.gatewaySettled)
+                        .mapToLong(p -> p.p - p.pRev - p.g).sum();
+                assertThat(s.string("select online_margin_paise from app.commission_pending(?)", f.id))
+                        .as("online margin still in clearing").isEqualTo(str(margin));
+                assertThat(s.count("select count(*) from app.reconciliation(?) where difference_paise <> 0", f.id))
+                        .as("reconciliation differences").isZero();
+                // bills: paid as this test counted
+                for (Map.Entry<UUID, Bill> bill : f.bills.entrySet()) {
+                    assertThat(s.table("select total_paise, paid_paise from bills where id = ?", bill.getKey()).getFirst())
+                            .containsExactly(str(bill.getValue().total), str(bill.getValue().paid));
                 }
             }
             assertThat(s.count("""
@@ -252,17 +352,8 @@ class MoneySequencePropertiesTest {
             return Long.parseLong(s.string("select app.account_balance(?, ?::ledger_account)", f.id, account));
         }
 
-        private Map.Entry<UUID, long[]> anyBill(Facility f) {
-            List<Map.Entry<UUID, long[]>> open = new ArrayList<>(f.openBills.entrySet());
-            return open.get(random.nextInt(open.size()));
-        }
-
-        private void applyToBill(Facility f, Map.Entry<UUID, long[]> bill, long applied) {
-            bill.getValue()[1] += applied;
-            f.paid.merge(bill.getKey(), applied, Long::sum);
-            if (bill.getValue()[1] == bill.getValue()[0]) {
-                f.openBills.remove(bill.getKey());
-            }
+        private <T> T any(List<T> items) {
+            return items.get(random.nextInt(items.size()));
         }
 
         private BigDecimal pick(String... values) {
@@ -285,18 +376,18 @@ class MoneySequencePropertiesTest {
         final BigDecimal cashRate;
         final long fixedPaise;
         final BigDecimal cashGst;
-        final Map<UUID, long[]> openBills = new LinkedHashMap<>();
-        final List<UUID> bills = new ArrayList<>();
-        final Map<UUID, Long> paid = new LinkedHashMap<>();
-        final List<UUID> billsWithCash = new ArrayList<>();
-        final List<UUID> unsettledPayments = new ArrayList<>();
+        final boolean facilityBearsFee;
+        final Map<UUID, Bill> bills = new LinkedHashMap<>();
+        final Map<UUID, Payment> payments = new LinkedHashMap<>();
+        final Map<UUID, Collection> collections = new LinkedHashMap<>();
+        final Map<UUID, Long> unsettledRefunds = new LinkedHashMap<>();
         long payable;
         long receivable;
         long clearing;
         long bank;
 
         Facility(UUID id, UUID patient, UUID clerk, BigDecimal gatewayMdr, BigDecimal platformMdr, BigDecimal gst,
-                 BigDecimal cashRate, long fixedPaise, BigDecimal cashGst) {
+                 BigDecimal cashRate, long fixedPaise, BigDecimal cashGst, boolean facilityBearsFee) {
             this.id = id;
             this.patient = patient;
             this.clerk = clerk;
@@ -306,12 +397,76 @@ class MoneySequencePropertiesTest {
             this.cashRate = cashRate;
             this.fixedPaise = fixedPaise;
             this.cashGst = cashGst;
+            this.facilityBearsFee = facilityBearsFee;
         }
 
-        long[] billTotals(UUID bill) {
-            long[] open = openBills.get(bill);
-            return open != null ? open.clone() : new long[] {paid.getOrDefault(bill, 0L), paid.getOrDefault(bill, 0L)};
+        List<UUID> openBills() {
+            return bills.entrySet().stream().filter(e -> e.getValue().paid < e.getValue().total).map(Map.Entry::getKey).toList();
         }
+    }
+
+    static final class Bill {
+        final long total;
+        long paid;
+        boolean hadCash;
+        UUID feeCarrier;
+
+        Bill(long total) {
+            this.total = total;
+        }
+    }
+
+    static final class Payment {
+        final UUID bill;
+        final long amount;
+        final long g;
+        final long gg;
+        final long p;
+        final long pg;
+        final long n;
+        final long advance;
+        long refunded;
+        long advanceRefunded;
+        long pRev;
+        long pgRev;
+        long gRec;
+        long ggRec;
+        long refundPayable;
+        boolean gatewaySettled;
+
+        Payment(UUID bill, long amount, long g, long p, BigDecimal gst, long advance) {
+            this.bill = bill;
+            this.amount = amount;
+            this.g = g;
+            this.gg = round(g, gst);
+            this.p = p;
+            this.pg = round(p, gst);
+            this.n = amount - p - pg;
+            this.advance = advance;
+        }
+    }
+
+    static final class Collection {
+        final UUID bill;
+        final long amount;
+        final long c;
+        final long cg;
+        long refunded;
+        long cRev;
+        long cgRev;
+
+        Collection(UUID bill, long amount, long c, long cg) {
+            this.bill = bill;
+            this.amount = amount;
+            this.c = c;
+            this.cg = cg;
+        }
+    }
+
+    /** The cumulative rule: round(total × refunded so far / amount), half up. */
+    static long cumulative(long total, long refundedSoFar, long amount) {
+        return BigDecimal.valueOf(total).multiply(BigDecimal.valueOf(refundedSoFar))
+                .divide(BigDecimal.valueOf(amount), 0, RoundingMode.HALF_UP).longValueExact();
     }
 
     /** round_half_up(amount × rate) to the paisa, as MONEY.md says: once, exactly. */
