@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  *       and commits; a task that throws an {@link SQLException} is rolled back and reported in the
  *       {@link Outcome}. Assert on the outcomes and on the committed rows, never on timing.</li>
  * </ul>
- * Example (one settlement approved by 32 threads at once, exactly one wins):
+ * Example, for the settlement races to come ({@code app.approve_settlement} stands for whatever the settlement
+ * migration names it): 32 threads approve one settlement at once, exactly one wins.
  * <pre>{@code
  * List<Outcome<String>> outcomes = CommittedDatabase.race(32, 32, (s, i) -> {
  *     s.as(SUPER_ADMIN, facility);
