@@ -13,17 +13,17 @@ import com.careledger.test.AppSession;
  * transaction (V0060), and collections. Sessions come from {@link AppSession#openWithDefinerAccess()}: a clerk's
  * sign-in is a row only definer functions write.
  */
-final class CashCounter {
+public final class CashCounter {
 
     /** 2 % of each collection, 18 % GST on it (MONEY.md "Cash, percentage"). */
-    static final String PERCENTAGE = """
+    public static final String PERCENTAGE = """
             "cash_commission_applies": true, "cash_commission_type": "percentage", "cash_commission_rate": 0.02,
             "gst_on_cash_commission": true""";
     /** ₹25 per bill, 18 % GST on it (MONEY.md "Cash, fixed fee"). */
-    static final String FIXED_FEE = """
+    public static final String FIXED_FEE = """
             "cash_commission_applies": true, "cash_commission_type": "fixed_per_bill",
             "cash_commission_fixed_paise": 2500, "gst_on_cash_commission": true""";
-    static final String NO_COMMISSION = """
+    public static final String NO_COMMISSION = """
             "cash_commission_applies": false, "cash_commission_type": "percentage", "gst_on_cash_commission": true""";
 
     private static final String CONFIGURATION = """
@@ -40,7 +40,7 @@ final class CashCounter {
     }
 
     /** A new facility with the given cash commission terms; the session is left as the super admin in it. */
-    static UUID facility(AppSession s, String tag, String cashTerms) throws SQLException {
+    public static UUID facility(AppSession s, String tag, String cashTerms) throws SQLException {
         s.as(SUPER_ADMIN, null);
         UUID facility = UUID.fromString(s.string("""
                 select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
@@ -52,7 +52,7 @@ final class CashCounter {
     }
 
     /** A staff member of the given kind with a sign-in at the facility; returns the user id (session unchanged). */
-    static UUID clerk(AppSession s, UUID facility, String tag, String kind) throws SQLException {
+    public static UUID clerk(AppSession s, UUID facility, String tag, String kind) throws SQLException {
         UUID user = UUID.randomUUID();
         s.asDefiner("insert into users (id, email, display_name, password_hash, role, facility_id) "
                 + "values (?, ?, ?, '!', 'staff', ?)", user, tag + "-" + user + "@cash.test", "Clerk " + tag, facility);
@@ -62,22 +62,22 @@ final class CashCounter {
         return user;
     }
 
-    static UUID openShift(AppSession s, long floatPaise) throws SQLException {
+    public static UUID openShift(AppSession s, long floatPaise) throws SQLException {
         return UUID.fromString(s.string("select app.open_shift(?)::text", floatPaise));
     }
 
-    static UUID collect(AppSession s, UUID bill, long amountPaise, String key) throws SQLException {
+    public static UUID collect(AppSession s, UUID bill, long amountPaise, String key) throws SQLException {
         return UUID.fromString(s.string("select app.collect_cash(?, ?, ?)::text", bill, amountPaise, key));
     }
 
     /** commission, its GST of a collection, in paise. */
-    static List<Long> commission(AppSession s, UUID collection) throws SQLException {
+    public static List<Long> commission(AppSession s, UUID collection) throws SQLException {
         return s.table("select commission_paise, commission_gst_paise from cash_collections where id = ?", collection)
                 .getFirst().stream().map(Long::valueOf).toList();
     }
 
     /** The lines of a collection's entry as "D account amount" / "C account amount" (the caller reads the ledger). */
-    static List<String> journalLines(AppSession s, UUID collection) throws SQLException {
+    public static List<String> journalLines(AppSession s, UUID collection) throws SQLException {
         return s.strings("""
                 select case when l.debit_paise > 0 then 'D ' else 'C ' end || l.account || ' ' || (l.debit_paise + l.credit_paise)
                 from journal_lines l join cash_collections c on c.journal_entry_id = l.entry_id

@@ -1,6 +1,7 @@
 package com.careledger.payment;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -56,6 +57,25 @@ public final class OnlinePayments {
         s.string("select app.add_bill_service(?, ?, 1)::text", bill, service);
         s.string("select app.issue_bill(?)", bill);
         return bill;
+    }
+
+    /** {@code count} issued, GST-exempt bills of the given total at the facility, for one patient, one service. */
+    public static List<UUID> issuedBills(AppSession s, UUID facility, int count, long totalPaise) throws SQLException {
+        UUID patient = UUID.fromString(s.string("""
+                insert into patients (facility_id, registration_number, full_name)
+                values (?, 'P-' || upper(substr(md5(random()::text), 1, 8)), 'Test Patient') returning id""", facility));
+        UUID service = UUID.fromString(s.string("""
+                insert into services (facility_id, code, name, category, price_paise, hsn_sac_code, gst_rate)
+                values (?, 'S' || upper(substr(md5(random()::text), 1, 8)), 'Test procedure', 'procedure', ?, '999312', 0)
+                returning id""", facility, totalPaise));
+        List<UUID> bills = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UUID bill = UUID.fromString(s.string("select app.create_bill(?, ?)::text", facility, patient));
+            s.string("select app.add_bill_service(?, ?, 1)::text", bill, service);
+            s.string("select app.issue_bill(?)", bill);
+            bills.add(bill);
+        }
+        return bills;
     }
 
     public static UUID capture(AppSession s, UUID bill, String paymentId, String method, long amountPaise)

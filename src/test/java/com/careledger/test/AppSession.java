@@ -36,6 +36,11 @@ public final class AppSession implements AutoCloseable {
         return new AppSession(c);
     }
 
+    /** An app session on a connection already in the app role with auto-commit off ({@link CommittedDatabase}). */
+    static AppSession on(Connection connection) {
+        return new AppSession(connection);
+    }
+
     /**
      * An app session on a superuser connection that has become the app role, so that a test may also write, with
      * {@link #asDefiner}, rows only definer functions write (a new clerk's sign-in). Rolled back at close like any.

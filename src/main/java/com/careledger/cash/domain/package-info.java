@@ -1,0 +1,8 @@
+/**
+ * Cash at the counter as the portal calls it: a clerk's shift, collections, cash refunds (V0060 and later). Every
+ * call is a SECURITY DEFINER function that checks the caller; refusals arrive as {@link com.careledger.core.db.Refusal}.
+ */
+@NullMarked
+package com.careledger.cash.domain;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,40 @@
+package com.careledger.payment.domain;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import com.careledger.core.db.Refusal;
+import com.careledger.db.app.Routines;
+import com.careledger.db.public_.enums.PaymentGateway;
+import com.careledger.db.public_.enums.PaymentMethod;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Captures of online payments and the gateway's settlement batches. */
+@Repository
+@Transactional
+public class PaymentRepository {
+
+    private final DSLContext db;
+
+    public PaymentRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    /** Records a captured payment of an issued bill of the current facility; the same gateway payment id again returns it. */
+    public UUID capture(UUID bill, PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method,
+                        long amountPaise) {
+        return Refusal.translate(() -> db.select(Routines.capturePayment(bill, gateway, orderId, paymentId, method, amountPaise))
+                .fetchSingle().value1());
+    }
+
+    /** Records a gateway's settlement batch over captured payments and refunds (super admin). */
+    public UUID recordGatewaySettlement(PaymentGateway gateway, String utr, LocalDate settledOn, long statedAmountPaise,
+                                        List<UUID> payments, List<UUID> refunds) {
+        return Refusal.translate(() -> db.select(Routines.recordGatewaySettlement(gateway, utr, settledOn, statedAmountPaise,
+                        payments.toArray(UUID[]::new), refunds.toArray(UUID[]::new)))
+                .fetchSingle().value1());
+    }
+}
