@@ -73,7 +73,7 @@ public final class DataGenerator {
     }
 
     /** Rows that are money: bills and what pays, refunds or settles them, and the ledger. */
-    static final List<String> MONEY_TABLES = List.of("bills", "bill_items", "payments", "cash_collections",
+    static final List<String> MONEY_TABLES = List.of("bills", "bill_items", "payments", "receipts", "cash_collections",
             "cashier_shifts", "payment_refunds", "cash_refunds", "gateway_settlements", "gateway_settlement_facilities",
             "settlements", "settlement_allocations", "journal_entries", "journal_lines");
 
@@ -89,6 +89,7 @@ public final class DataGenerator {
     private UUID superAdmin;
     private boolean refunds;
     private boolean settlements;
+    private boolean paymentOrders;
 
     public DataGenerator(Target target, Size size, long seed, int workers, boolean quiet) {
         this.target = target;
@@ -110,8 +111,9 @@ public final class DataGenerator {
         long totalDays = (long) size.facilities() * size.days();
         Map<Integer, Integer> done = progress();
         facilityDaysDone.set(done.values().stream().mapToLong(d -> d + 1).sum());
-        log("generating %s: %d facilities x %d days from %s, seed %d, %d workers; refunds %s, settlements %s%s",
+        log("generating %s: %d facilities x %d days from %s, seed %d, %d workers; payment orders %s, refunds %s, settlements %s%s",
                 size.name(), size.facilities(), size.days(), firstDay, seed, workers,
+                paymentOrders ? "on" : "skipped (functions absent)",
                 refunds ? "on" : "skipped (functions absent)", settlements ? "on" : "skipped (functions absent)",
                 done.isEmpty() ? "" : "; resuming, " + facilityDaysDone.get() + " facility-days already done");
 
@@ -218,10 +220,13 @@ public final class DataGenerator {
                            to_regprocedure('app.create_settlement(uuid, settlement_type, date, date, boolean)') is not null
                        and to_regprocedure('app.submit_settlement(uuid)') is not null
                        and to_regprocedure('app.approve_settlement(uuid)') is not null
-                       and to_regprocedure('app.pay_settlement(uuid, text)') is not null""")) {
+                       and to_regprocedure('app.pay_settlement(uuid, text)') is not null,
+                           to_regprocedure('app.create_payment_order(uuid, payment_gateway, text, bigint)') is not null
+                       and to_regprocedure('app.record_payment_failed(payment_gateway, text, text, payment_method, text)') is not null""")) {
                 rs.next();
                 refunds = rs.getBoolean(1);
                 settlements = rs.getBoolean(2);
+                paymentOrders = rs.getBoolean(3);
             }
         }
         admin.commit();
@@ -270,7 +275,7 @@ public final class DataGenerator {
         long unbalanced;
         try (Connection c = target.connect(); Statement st = c.createStatement()) {
             for (String table : List.of("facilities", "users", "staff", "patients", "health_cards", "services", "products",
-                    "appointments", "bills", "bill_items", "payments", "cash_collections", "cashier_shifts",
+                    "appointments", "bills", "bill_items", "payments", "receipts", "cash_collections", "cashier_shifts",
                     "payment_refunds", "cash_refunds", "gateway_settlements", "gateway_settlement_facilities",
                     "settlements", "settlement_allocations", "journal_entries", "journal_lines")) {
                 try (ResultSet rs = st.executeQuery("select count(*) from " + table + " t where " + generated(table))) {
@@ -666,6 +671,7 @@ public final class DataGenerator {
             List<String> gateways = new ArrayList<>(), orders = new ArrayList<>(), payIds = new ArrayList<>(), methods = new ArrayList<>();
             List<Long> amounts = new ArrayList<>();
             List<Boolean> payRefund = new ArrayList<>();
+            List<Boolean> payFailedFirst = new ArrayList<>();
             List<Object> cashBills = new ArrayList<>();
             List<Long> cashAmounts = new ArrayList<>();
             List<String> cashKeys = new ArrayList<>();
@@ -695,6 +701,7 @@ public final class DataGenerator {
                     methods.add(v.method());
                     amounts.add(online);
                     payRefund.add(v.refundOnline());
+                    payFailedFirst.add(v.failedAttempt());
                 }
                 if (cash > 0) {
                     cashBills.add(bills.get(i));
@@ -702,6 +709,35 @@ public final class DataGenerator {
                     cashKeys.add("bench-cash-" + ref);
                     cashRefund.add(v.refundCash());
                     variance |= v.cashVariance();
+                }
+            }
+            if (!payBills.isEmpty() && paymentOrders) {
+                // the portal's flow: an order at the gateway for the bill, now and then a declined attempt,
+                // then the capture, which takes the order's row
+                exec("""
+                        select app.create_payment_order(u.bill, u.gateway::payment_gateway, u.order_id, u.amount)
+                        from unnest(?::uuid[], ?::text[], ?::text[], ?::int8[]) with ordinality as u(bill, gateway, order_id, amount, n)
+                        order by u.n""",
+                        uuidArray(payBills.toArray()), textArray(gateways.toArray(String[]::new)),
+                        textArray(orders.toArray(String[]::new)), longArray(amounts.toArray(Long[]::new)));
+                List<String> failGateways = new ArrayList<>(), failOrders = new ArrayList<>(), failIds = new ArrayList<>(),
+                        failMethods = new ArrayList<>();
+                for (int k = 0; k < payBills.size(); k++) {
+                    if (payFailedFirst.get(k)) {
+                        failGateways.add(gateways.get(k));
+                        failOrders.add(orders.get(k));
+                        failIds.add("pay_F" + payIds.get(k).substring(5));
+                        failMethods.add(methods.get(k));
+                    }
+                }
+                if (!failOrders.isEmpty()) {
+                    exec("""
+                            select app.record_payment_failed(u.gateway::payment_gateway, u.order_id, u.payment_id,
+                                                             u.method::payment_method, 'Declined by the issuing bank')
+                            from unnest(?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as u(gateway, order_id, payment_id, method, n)
+                            order by u.n""",
+                            textArray(failGateways.toArray()), textArray(failOrders.toArray()), textArray(failIds.toArray()),
+                            textArray(failMethods.toArray()));
                 }
             }
             if (!payBills.isEmpty()) {
@@ -965,7 +1001,7 @@ public final class DataGenerator {
              ResultSet rs = st.executeQuery("""
                      select coalesce(sum(n_tup_ins), 0) from pg_stat_user_tables
                      where schemaname = 'public'
-                       and relname ~ '^(bills|bill_items|payments|cash_collections|cashier_shifts|payment_refunds|cash_refunds|gateway_settlements|gateway_settlement_facilities|settlements|settlement_allocations|journal_entries|journal_lines)(_p[0-9]+|_default|_[0-9]+)?$'""")) {
+                       and relname ~ '^(bills|bill_items|payments|receipts|cash_collections|cashier_shifts|payment_refunds|cash_refunds|gateway_settlements|gateway_settlement_facilities|settlements|settlement_allocations|journal_entries|journal_lines)(_p[0-9]+|_default|_[0-9]+)?$'""")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -1013,7 +1049,7 @@ public final class DataGenerator {
             String key = a.substring(2);
             if (key.contains("=")) {
                 o.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (key.equals("fresh") || key.equals("help")) {
+            } else if (key.equals("fresh") || key.equals("help") || key.equals("plan")) {
                 o.put(key, "true");
             } else {
                 o.put(key, args[++i]);
@@ -1023,6 +1059,7 @@ public final class DataGenerator {
             System.out.println("""
                     bench/generate [--size small|medium|large] [--facilities N] [--seed N] [--workers N]
                                    [--data-dir DIR] [--fresh]                   embedded PostgreSQL (default target/bench-postgres)
+                                   [--plan]                                    print what the size plans, write nothing
                                    [--url JDBC_URL --user ROLE [--password P]]  an existing migrated database""");
             return;
         }
@@ -1033,6 +1070,15 @@ public final class DataGenerator {
         long seed = Long.parseLong(o.getOrDefault("seed", "20260101"));
         int workers = Integer.parseInt(o.getOrDefault("workers", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors()))));
 
+        if (o.containsKey("plan")) {
+            // what the size plans, without a database: for choosing sizes
+            DataGenerator plan = new DataGenerator(null, size, seed, workers, false);
+            plan.firstDay = LocalDate.now(IST).minusDays(size.days());
+            long[] n = plan.plannedCounts();
+            System.out.printf("%s: %,d facilities, %,d appointments, %,d bills, %,d online payments, %,d cash collections%n",
+                    size.name(), size.facilities(), n[0], n[1], n[2], n[3]);
+            return;
+        }
         if (o.containsKey("url")) {
             Target target = new Target(o.get("url"), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""));
             print(new DataGenerator(target, size, seed, workers, false).run());

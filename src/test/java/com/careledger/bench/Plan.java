@@ -27,7 +27,7 @@ final class Plan {
 
     record Visit(int n, int patient, int service, int clinician, int slot, Outcome outcome, List<Line> lines,
                  int discountPercent, Payment payment, String method, String gateway, boolean refundOnline,
-                 boolean refundCash, boolean cashVariance, int issueDelayMinutes) {
+                 boolean refundCash, boolean cashVariance, int issueDelayMinutes, boolean failedAttempt) {
     }
 
     private Plan() {
@@ -90,9 +90,11 @@ final class Plan {
             boolean refundCash = r.nextDouble() < 0.02;
             boolean variance = r.nextDouble() < 0.05;
             int delay = 5 + r.nextInt(40);
+            // a first attempt the bank declines before the one that succeeds
+            boolean failed = r.nextDouble() < 0.06;
             out.add(new Visit(n, patient, service, type.clinicians() == 0 ? -1 : n % type.clinicians(),
                     type.clinicians() == 0 ? n : n / type.clinicians(), outcome, List.copyOf(lines), discount, payment,
-                    method, gateway, refundOnline, refundCash, variance, delay));
+                    method, gateway, refundOnline, refundCash, variance, delay, failed));
         }
         return out;
     }
