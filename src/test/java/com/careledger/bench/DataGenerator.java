@@ -1086,11 +1086,20 @@ public final class DataGenerator {
         }
         Path data = Path.of(o.getOrDefault("data-dir", "target/bench-postgres"));
         if (o.containsKey("fresh") && Files.exists(data)) {
-            deleteRecursively(data);
+            // never under a running server: LocalPostgres holds this lock while it runs
+            try (var lock = java.nio.channels.FileChannel.open(data.resolveSibling(data.getFileName() + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                if (lock.tryLock() == null) {
+                    throw new IllegalStateException("a running process uses " + data + ": stop it before --fresh");
+                }
+                deleteRecursively(data);
+            }
         }
         // disposable data: no fsync, like the test server
         try (LocalPostgres server = LocalPostgres.start(new LocalPostgres.Settings(data, Path.of("target/postgres"), 0,
                 Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "max_wal_size", "4GB")))) {
+            // Ctrl-C stops the server too; the days committed so far stay, and a rerun continues after them
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-postgres-stop"));
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             String url = server.jdbcUrl(EmbeddedPostgresAutoConfiguration.DATABASE);
