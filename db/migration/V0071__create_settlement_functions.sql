@@ -155,18 +155,24 @@ begin
     end if;
     return 0;
   end if;
+  if exists (select 1 from public.settlement_allocations a
+             where a.settlement_id = p_settlement.id and a.item_kind = p_kind and a.item_id = p_item) then
+    if p_strict then
+      raise exception '% % is already allocated to settlement %: release it first to change the amount',
+        replace(p_kind::text, '_', ' '), p_item, p_settlement.id using errcode = 'unique_violation';
+    end if;
+    return 0;
+  end if;
   v_amount := coalesce(p_amount, v_open);
   if v_amount <= 0 or v_amount > v_open then
-    if p_strict then
+    if p_strict and v_open <= 0 then
+      raise exception '% % has nothing open to allocate', replace(p_kind::text, '_', ' '), p_item
+        using errcode = 'check_violation';
+    elsif p_strict then
       raise exception '% paise is more than the % paise open on % %', v_amount, v_open, replace(p_kind::text, '_', ' '), p_item
         using errcode = 'check_violation';
     end if;
     return 0;
-  end if;
-  if exists (select 1 from public.settlement_allocations a
-             where a.settlement_id = p_settlement.id and a.item_kind = p_kind and a.item_id = p_item) then
-    raise exception '% % is already allocated to settlement %: release it first to change the amount',
-      replace(p_kind::text, '_', ' '), p_item, p_settlement.id using errcode = 'unique_violation';
   end if;
   if p_kind = 'cash_collection' and v_c + v_cg > 0 then
     v_commission := round(v_amount::numeric * v_c / (v_c + v_cg))::bigint;
