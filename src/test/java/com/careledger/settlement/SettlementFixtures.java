@@ -12,8 +12,7 @@ import com.careledger.test.AppSession;
  * A facility with MONEY.md's rates (card: gateway 1.10 %, platform 1.20 %, GST 18 %; cash: 2 % + 18 % GST) and the
  * settlement rules a test needs, its clerk, online payments made gateway-settled, cash collections, and the lines of
  * a settlement's entry. Everything happens inside the test's rolled-back transaction; sessions come from
- * {@link AppSession#openWithDefinerAccess()} (a clerk's sign-in and a gateway batch are rows only definer functions
- * write).
+ * {@link AppSession#openWithDefinerAccess()} (a clerk's sign-in is a row only definer functions write).
  */
 final class SettlementFixtures {
 
@@ -94,17 +93,19 @@ final class SettlementFixtures {
                 "card", amountPaise);
     }
 
-    /** Marks payments as settled by one razorpay batch (the session stays the super admin in the facility). */
-    static void gatewaySettle(AppSession s, UUID facility, UUID... payments) throws SQLException {
-        UUID batch = UUID.randomUUID();
-        s.asDefiner("""
-                insert into gateway_settlements (id, gateway, utr, settled_on, stated_amount_paise, expected_paise, status, recorded_by)
-                values (?, 'razorpay', ?, current_date, 0, 0, 'matched', ?)""",
-                batch, "UTR" + batch.toString().replace("-", "").substring(0, 16), SUPER_ADMIN);
-        for (UUID payment : payments) {
-            s.asDefiner("update payments set gateway_settlement_id = ? where id = ?", batch, payment);
-        }
+    /**
+     * Records one razorpay batch covering the payments, stating exactly what they put into gateway_clearing
+     * ({@code app.record_gateway_settlement}, MONEY.md posting 2); the session stays the super admin in the facility.
+     */
+    static UUID gatewaySettle(AppSession s, UUID facility, UUID... payments) throws SQLException {
+        String ids = array(List.of(payments));
+        long stated = Long.parseLong(s.string(
+                "select sum(amount_paise - gateway_fee_paise - gateway_gst_paise) from payments where id = any (?::uuid[])", ids));
+        UUID batch = UUID.fromString(s.string(
+                "select app.record_gateway_settlement('razorpay', ?, ?, ?, ?::uuid[])::text",
+                "UTR" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), s.istToday(), stated, ids));
         s.as(SUPER_ADMIN, facility);
+        return batch;
     }
 
     /** The lines of a settlement's entry as "D account amount" / "C account amount", in line order. */

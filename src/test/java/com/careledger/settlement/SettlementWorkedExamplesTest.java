@@ -66,6 +66,12 @@ class SettlementWorkedExamplesTest {
             // the platform owes the facility nothing and is owed nothing
             assertThat(s.string("select app.account_balance(?, 'facility_payable')", facility)).isEqualTo("0");
             assertThat(s.string("select app.account_balance(?, 'facility_receivable')", facility)).isEqualTo("0");
+            // the gateway paid 9 870.20 (posting 2), the platform paid out 9 740.40: 129.80 stays, 10.00 + 100.00 + GST
+            assertThat(s.string("select app.account_balance(?, 'platform_bank')", facility)).isEqualTo("12980");
+            assertThat(s.string("select app.account_balance(?, 'gateway_clearing')", facility)).isEqualTo("0");
+            // nothing is open between them any more (the owner's third question)
+            assertThat(s.string("select concat_ws(' ', open_net_paise, last_settlement_paid_at is not null)"
+                    + " from app.pending_since_last_settlement(?)", facility)).isEqualTo("0 t");
             assertThat(s.string("select sum(balance_paise) from app.trial_balance(?)", facility)).isEqualTo("0");
             s.execute("set constraints all immediate");
         }
