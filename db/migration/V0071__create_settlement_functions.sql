@@ -728,6 +728,8 @@ begin
   if p_as_of is null then
     raise exception 'making due settlements needs the date to count from' using errcode = 'check_violation';
   end if;
+  -- two runs at once (two app instances) queue here: the second sees the first's drafts and makes none twice
+  perform pg_advisory_xact_lock(hashtext('app.create_due_settlements'));
   for f in select c.facility_id, c.netting_allowed, c.minimum_payout_paise, p.period_from, p.period_to
            from public.facilities fa
            cross join lateral app.facility_configuration_at(fa.id, now()) c
