@@ -63,8 +63,9 @@ final class ReportingFixture {
         return OnlinePayments.issuedBill(s, f.id(), totalPaise);
     }
 
-    /** The patient a bill is for. */
+    /** The patient a bill is for; the session is left as the super admin with no facility entered. */
     static UUID patientOf(AppSession s, UUID bill) throws SQLException {
+        s.as(SUPER_ADMIN, null);
         return UUID.fromString(s.string("select patient_id::text from bills where id = ?", bill));
     }
 
