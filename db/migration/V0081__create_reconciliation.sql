@@ -64,8 +64,14 @@ as $$
           select p.facility_id, -p.settled_paise from public.payments p where p.facility_id in (select id from f)
           union all
           select r.facility_id, -r.settled_paise from public.cash_refunds r where r.facility_id in (select id from f)
-          ) x
+          union all
+          select s.facility_id, -s.tds_deducted_paise from public.settlements s
+          where s.facility_id in (select id from f) and s.settlement_status = 'paid') x
     group by x.facility_id
+    union all
+    select s.facility_id, 'tds_receivable', null, sum(s.tds_deducted_paise)::bigint
+    from public.settlements s where s.facility_id in (select id from f) and s.settlement_status = 'paid'
+    group by s.facility_id
     union all
     select p.facility_id, a.account, null,
            sum(case a.account

@@ -29,7 +29,7 @@ class MoneySequencePropertiesTest {
 
     static final UUID SUPER_ADMIN = UUID.fromString("5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0001");
     static final int FACILITIES = 3;
-    static final int STEPS = 45;
+    static final int STEPS = 60;
 
     static LongStream seeds() {
         return LongStream.of(1, 7, 42, 2026, 31337);
@@ -50,7 +50,7 @@ class MoneySequencePropertiesTest {
                 }
             }
             world.checkInvariants();
-            assertThat(world.events).as("the sequence did something of each kind").containsKeys("capture", "cash", "online refund", "cash refund");
+            assertThat(world.events).as("the sequence did something of each kind").containsKeys("capture", "cash", "online refund", "cash refund", "settlement paid");
         }
     }
 
@@ -80,14 +80,15 @@ class MoneySequencePropertiesTest {
             long fixedPaise = random.nextBoolean() ? 2_500 : 1_000;
             boolean gstOnCash = random.nextInt(3) > 0;
             boolean facilityBears = random.nextBoolean();
+            BigDecimal tdsRate = pick("0", "0.01", "0.02");
+            boolean netting = random.nextInt(4) > 0;
             String terms = """
                     {"gst_rate": %s, "cash_commission_applies": %s, "cash_commission_type": "%s", %s,
                      "gst_on_cash_commission": %s, "refund_gateway_fee_bearer": "%s", "tds_rate": %s,
                      "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": %s}"""
                     .formatted(gst, cashApplies, fixedFee ? "fixed_per_bill" : "percentage",
                             fixedFee ? "\"cash_commission_fixed_paise\": " + fixedPaise : "\"cash_commission_rate\": " + cashRate,
-                            gstOnCash, facilityBears ? "facility" : "platform", pick("0", "0.01", "0.02"),
-                            random.nextInt(4) > 0);
+                            gstOnCash, facilityBears ? "facility" : "platform", tdsRate, netting);
             String rates = """
                     [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
                      {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
@@ -112,7 +113,7 @@ class MoneySequencePropertiesTest {
                     id, clerkUser);
             Facility f = new Facility(id, patient, clerkUser, gatewayMdr, platformMdr, gst,
                     cashApplies ? (fixedFee ? null : cashRate) : BigDecimal.ZERO, cashApplies && fixedFee ? fixedPaise : 0,
-                    gstOnCash ? gst : BigDecimal.ZERO, facilityBears);
+                    gstOnCash ? gst : BigDecimal.ZERO, facilityBears, netting, tdsRate);
             s.as(clerkUser, id);
             s.string("select app.open_shift(0)::text");
             facilities.add(f);
@@ -120,7 +121,7 @@ class MoneySequencePropertiesTest {
 
         void step() throws SQLException {
             Facility f = facilities.get(random.nextInt(facilities.size()));
-            int kind = random.nextInt(14);
+            int kind = random.nextInt(16);
             if (kind < 2 || f.openBills().isEmpty() && kind < 10) {
                 issueBill(f);
             } else if (kind < 5) {
@@ -131,8 +132,10 @@ class MoneySequencePropertiesTest {
                 gatewaySettlement();
             } else if (kind < 12) {
                 refundPayment(f);
-            } else {
+            } else if (kind < 14) {
                 refundCash(f);
+            } else {
+                settle(f);
             }
         }
 
@@ -216,7 +219,7 @@ class MoneySequencePropertiesTest {
             long gr = f.facilityBearsFee ? cumulative(p.g, total, p.amount) - p.gRec : 0;
             long ggr = f.facilityBearsFee ? cumulative(p.gg, total, p.amount) - p.ggRec : 0;
             long cost = r - pr - pgr + gr + ggr;
-            long toPayable = Math.min(cost, p.n - p.refundPayable);
+            long toPayable = Math.min(cost, p.n - p.refundPayable - p.allocated);
             long advance = Math.min(r, p.advance - p.advanceRefunded);
             assertThat(s.table("""
                     select platform_fee_reversed_paise, platform_gst_reversed_paise, gateway_fee_recovered_paise,
@@ -235,6 +238,9 @@ class MoneySequencePropertiesTest {
             f.receivable += cost - toPayable;
             f.clearing -= r;
             f.unsettledRefunds.put(refund, r);
+            if (cost > toPayable) {
+                f.recoveries.put(refund, new long[] {cost - toPayable, 0});
+            }
             f.bills.get(p.bill).paid -= r - advance;
             count("online refund");
         }
@@ -265,17 +271,82 @@ class MoneySequencePropertiesTest {
                 cr = carrier.c - carrier.cRev;
                 cgr = carrier.cg - carrier.cgRev;
             }
+            long toReceivable = Math.min(cr + cgr, carrier.open());
             assertThat(s.table("""
                     select commission_reversed_paise, commission_gst_reversed_paise, receivable_paise, payable_paise
                     from cash_refunds where id = ?""", refund).getFirst())
                     .as("cash refund %d of %d (%d before)", r, col.amount, col.refunded)
-                    .containsExactly(str(cr), str(cgr), str(cr + cgr), "0");
+                    .containsExactly(str(cr), str(cgr), str(toReceivable), str(cr + cgr - toReceivable));
             col.refunded = total;
             carrier.cRev += cr;
             carrier.cgRev += cgr;
+            carrier.receivableReversed += toReceivable;
             bill.paid -= r;
-            f.receivable -= cr + cgr;
+            f.receivable -= toReceivable;
+            f.payable += cr + cgr - toReceivable;
+            if (cr + cgr > toReceivable) {
+                f.cashRefundsOwed.put(refund, new long[] {cr + cgr - toReceivable, 0});
+            }
             count("cash refund");
+        }
+
+        /**
+         * MONEY.md posting 4 by this test's arithmetic: a draft filled with every open item of its type's sides, then
+         * submitted, approved and paid (or cancelled, which changes nothing).
+         */
+        private void settle(Facility f) throws SQLException {
+            String type = f.netting ? List.of("online_pg", "cash_commission", "mixed").get(random.nextInt(3))
+                    : List.of("online_pg", "cash_commission").get(random.nextInt(2));
+            boolean payable = !type.equals("cash_commission");
+            boolean receivable = !type.equals("online_pg");
+            long x = 0;
+            long y = 0;
+            long commission = 0;
+            if (payable) {
+                x += f.payments.values().stream().filter(p -> p.gatewaySettled).mapToLong(Payment::open).sum();
+                x += f.cashRefundsOwed.values().stream().mapToLong(o -> o[0] - o[1]).sum();
+            }
+            if (receivable) {
+                for (Collection c : f.collections.values()) {
+                    y += c.open();
+                    commission += c.c + c.cg == 0 ? 0 : BigDecimal.valueOf(c.open()).multiply(BigDecimal.valueOf(c.c))
+                            .divide(BigDecimal.valueOf(c.c + c.cg), 0, RoundingMode.HALF_UP).longValueExact();
+                }
+                y += f.recoveries.values().stream().mapToLong(o -> o[0] - o[1]).sum();
+            }
+            if (x == 0 && y == 0) {
+                return;
+            }
+            long tds = y > x ? BigDecimal.valueOf(commission).multiply(f.tdsRate).multiply(BigDecimal.valueOf(y - x))
+                    .divide(BigDecimal.valueOf(y), 0, RoundingMode.HALF_UP).longValueExact() : 0;
+            s.as(SUPER_ADMIN, null);
+            String settlement = s.string("select app.create_settlement(?, ?::settlement_type, app.ist_today(), app.ist_today())::text",
+                    f.id, type);
+            assertThat(s.table("""
+                    select hospital_share_paise, platform_share_paise, net_amount_paise, tds_deducted_paise
+                    from settlements where id = ?::uuid""", settlement).getFirst())
+                    .as("%s settlement", type).containsExactly(str(x), str(y), str(Math.abs(x - y)), str(tds));
+            s.execute("select app.submit_settlement(?::uuid)", settlement);
+            if (random.nextInt(4) == 0) {
+                s.execute("select app.cancel_settlement(?::uuid, 'changed our mind')", settlement);
+                count("settlement cancelled");
+                return;
+            }
+            s.execute("select app.approve_settlement(?::uuid)", settlement);
+            s.string("select app.pay_settlement(?::uuid, ?)::text", settlement, "UTRS" + seed + "X" + (++counter));
+            if (payable) {
+                f.payments.values().stream().filter(p -> p.gatewaySettled).forEach(p -> p.allocated += p.open());
+                f.cashRefundsOwed.values().forEach(o -> o[1] = o[0]);
+            }
+            if (receivable) {
+                f.collections.values().forEach(c -> c.allocated += c.open());
+                f.recoveries.values().forEach(o -> o[1] = o[0]);
+            }
+            f.payable -= x;
+            f.receivable -= y;
+            f.bank += y - x - tds;
+            f.tds += tds;
+            count("settlement paid");
         }
 
         private void gatewaySettlement() throws SQLException {
@@ -323,6 +394,7 @@ class MoneySequencePropertiesTest {
                 assertThat(balance(f, "facility_receivable")).as("facility_receivable").isEqualTo(f.receivable);
                 assertThat(balance(f, "gateway_clearing")).as("gateway_clearing").isEqualTo(f.clearing);
                 assertThat(balance(f, "platform_bank")).as("platform_bank").isEqualTo(f.bank);
+                assertThat(balance(f, "tds_receivable")).as("tds_receivable").isEqualTo(f.tds);
                 // the three questions against the ledger
                 assertThat(s.string("select receivable_paise from app.held_for_platform(?)", f.id)).isEqualTo(str(f.receivable));
                 assertThat(s.string("select cash_paise from app.commission_pending(?)", f.id)).isEqualTo(str(f.receivable));
@@ -381,13 +453,20 @@ class MoneySequencePropertiesTest {
         final Map<UUID, Payment> payments = new LinkedHashMap<>();
         final Map<UUID, Collection> collections = new LinkedHashMap<>();
         final Map<UUID, Long> unsettledRefunds = new LinkedHashMap<>();
+        /** Online refunds' recoveries and cash refunds' commission owed back: {amount, allocated}. */
+        final Map<UUID, long[]> recoveries = new LinkedHashMap<>();
+        final Map<UUID, long[]> cashRefundsOwed = new LinkedHashMap<>();
+        final boolean netting;
+        final BigDecimal tdsRate;
+        long tds;
         long payable;
         long receivable;
         long clearing;
         long bank;
 
         Facility(UUID id, UUID patient, UUID clerk, BigDecimal gatewayMdr, BigDecimal platformMdr, BigDecimal gst,
-                 BigDecimal cashRate, long fixedPaise, BigDecimal cashGst, boolean facilityBearsFee) {
+                 BigDecimal cashRate, long fixedPaise, BigDecimal cashGst, boolean facilityBearsFee, boolean netting,
+                 BigDecimal tdsRate) {
             this.id = id;
             this.patient = patient;
             this.clerk = clerk;
@@ -398,6 +477,8 @@ class MoneySequencePropertiesTest {
             this.fixedPaise = fixedPaise;
             this.cashGst = cashGst;
             this.facilityBearsFee = facilityBearsFee;
+            this.netting = netting;
+            this.tdsRate = tdsRate;
         }
 
         List<UUID> openBills() {
@@ -432,6 +513,7 @@ class MoneySequencePropertiesTest {
         long gRec;
         long ggRec;
         long refundPayable;
+        long allocated;
         boolean gatewaySettled;
 
         Payment(UUID bill, long amount, long g, long p, BigDecimal gst, long advance) {
@@ -444,6 +526,10 @@ class MoneySequencePropertiesTest {
             this.n = amount - p - pg;
             this.advance = advance;
         }
+
+        long open() {
+            return n - refundPayable - allocated;
+        }
     }
 
     static final class Collection {
@@ -454,12 +540,18 @@ class MoneySequencePropertiesTest {
         long refunded;
         long cRev;
         long cgRev;
+        long receivableReversed;
+        long allocated;
 
         Collection(UUID bill, long amount, long c, long cg) {
             this.bill = bill;
             this.amount = amount;
             this.c = c;
             this.cg = cg;
+        }
+
+        long open() {
+            return c + cg - receivableReversed - allocated;
         }
     }
 
