@@ -93,7 +93,17 @@ final class BenchmarkReport {
         s.append(String.format(Locale.ROOT, "| **all (sum of medians)** | %.3f | %.3f | **%.3f×** |\n\n",
                 r.rls().stream().mapToDouble(RlsRow::appMs).sum(), r.rls().stream().mapToDouble(RlsRow::bypassMs).sum(),
                 r.rlsTotalRatio()));
-        s.append(rlsMet(r) ? RLS_MET : RLS_MISSED).append("\n\n");
+        s.append("""
+                What one evaluation of the request context costs, as the app role with the same context (median of
+                single-statement transactions; each is also part of every policy's init plan):
+
+                | call | median (ms) |
+                |---|---:|
+                """);
+        for (Benchmarks.HelperRow h : r.helpers()) {
+            s.append(String.format(Locale.ROOT, "| `%s` | %.3f |\n", h.call(), h.ms()));
+        }
+        s.append("\n").append(rlsMet(r) ? RLS_MET : RLS_MISSED).append("\n\n");
 
         // 2
         s.append("## 2. Posting cost\n\n");

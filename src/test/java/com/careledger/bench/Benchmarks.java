@@ -67,6 +67,10 @@ public final class Benchmarks {
         }
     }
 
+    /** A helper the policies and functions call, timed alone as the app (median ms). */
+    record HelperRow(String call, double ms) {
+    }
+
     record PostingRow(int clerks, long rows, double appRowsPerSecond, double bareRowsPerSecond) {
         double share() {
             return appRowsPerSecond / bareRowsPerSecond;
@@ -86,7 +90,8 @@ public final class Benchmarks {
     }
 
     record Report(String size, String database, Map<String, Long> rows, String facilityName, String facilityType,
-                  Map<String, String> machine, List<RlsRow> rls, double rlsTotalRatio, List<PostingRow> posting,
+                  Map<String, String> machine, List<RlsRow> rls, double rlsTotalRatio, List<HelperRow> helpers,
+                  List<PostingRow> posting,
                   List<LatencyRow> latency, List<RefreshRow> refresh, List<ReaderRow> readers, List<Explain> explains,
                   OffsetDateTime at, Duration elapsed, Iterations iterations) {
     }
@@ -109,7 +114,8 @@ public final class Benchmarks {
         this.quiet = quiet;
     }
 
-    Report run(String size) throws Exception {
+    Report run(String requestedSize) throws Exception {
+        String size = requestedSize;
         long start = System.nanoTime();
         Map<String, String> machine = machine();
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -140,6 +146,16 @@ public final class Benchmarks {
             LocalDate today = LocalDate.now(DataGenerator.IST);
             currentMonth = today.withDayOfMonth(1);
             month = currentMonth.minusMonths(1);
+            // what the generator recorded: the size and facilities the data was made with
+            try (ResultSet rs = st.executeQuery("""
+                    select case when to_regclass('bench.run') is not null then
+                      (select string_agg(format('%s, %s facilities x %s days, seed %s, first day %s',
+                                                size, facilities, days, seed, first_day), '; ') from bench.run) end""")) {
+                rs.next();
+                if (rs.getString(1) != null) {
+                    size = rs.getString(1);
+                }
+            }
             setUpBypassRole(st);
         }
         log("largest facility: %s (%s), %,d bills in the database", facilityName, facilityType, rows.get("bills"));
@@ -147,6 +163,7 @@ public final class Benchmarks {
             List<RlsRow> rls = rlsCost();
             double appSum = rls.stream().mapToDouble(RlsRow::appMs).sum();
             double bypassSum = rls.stream().mapToDouble(RlsRow::bypassMs).sum();
+            List<HelperRow> helpers = helpers();
             List<LatencyRow> latency = latency();
             List<Explain> explains = explains();
             List<RefreshRow> refresh = new ArrayList<>();
@@ -154,7 +171,7 @@ public final class Benchmarks {
             refresh(refresh, readers);
             List<PostingRow> posting = posting();
             return new Report(size, machine.get("database"), rows, facilityName, facilityType, machine, rls,
-                    appSum / bypassSum, posting, latency, refresh, readers, explains, OffsetDateTime.now(ZoneOffset.UTC),
+                    appSum / bypassSum, helpers, posting, latency, refresh, readers, explains, OffsetDateTime.now(ZoneOffset.UTC),
                     Duration.ofNanos(System.nanoTime() - start), it);
         } finally {
             try (Connection c = superuser(); Statement st = c.createStatement()) {
@@ -350,6 +367,37 @@ public final class Benchmarks {
                     }
                     RlsRow row = new RlsRow(q.name(), median(ta), median(tb));
                     log("RLS  %-62s app %8.3f ms  bypass %8.3f ms  %.3f×", q.name(), row.appMs(), row.bypassMs(), row.ratio());
+                    out.add(row);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What one evaluation of the request context costs: the calls every policy and definer function makes. */
+    static final List<String> HELPERS = List.of(
+            "select app.context_is_signed()", "select app.current_user_id()", "select app.current_user_role()",
+            "select app.visible_facilities()", "select app.administered_facilities()",
+            "select app.set_current_user(?::uuid), app.set_current_tenant(?::uuid)");
+
+    List<HelperRow> helpers() throws SQLException {
+        List<HelperRow> out = new ArrayList<>();
+        try (Connection app = as(APP_ROLE)) {
+            for (String sql : HELPERS) {
+                try (PreparedStatement ps = app.prepareStatement(sql)) {
+                    if (sql.contains("?")) {
+                        ps.setObject(1, facilityAdmin, Types.OTHER);
+                        ps.setObject(2, facility, Types.OTHER);
+                    }
+                    double[] t = new double[it.rlsRounds()];
+                    for (int i = 0; i < it.warmup() + it.rlsRounds(); i++) {
+                        double ms = time(app, ps, true);
+                        if (i >= it.warmup()) {
+                            t[i - it.warmup()] = ms;
+                        }
+                    }
+                    HelperRow row = new HelperRow(sql.replace("?::uuid", "…"), median(t));
+                    log("helper %-60s %8.3f ms", row.call(), row.ms());
                     out.add(row);
                 }
             }

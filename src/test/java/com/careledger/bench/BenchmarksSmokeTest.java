@@ -59,6 +59,7 @@ class BenchmarksSmokeTest {
             assertThat(q.bypassMs()).isPositive();
         });
         assertThat(report.rlsTotalRatio()).isPositive().isFinite();
+        assertThat(report.helpers()).hasSize(Benchmarks.HELPERS.size()).allSatisfy(h -> assertThat(h.ms()).isPositive());
     }
 
     @Test
