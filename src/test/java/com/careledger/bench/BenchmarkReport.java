@@ -103,6 +103,17 @@ final class BenchmarkReport {
         for (Benchmarks.HelperRow h : r.helpers()) {
             s.append(String.format(Locale.ROOT, "| `%s` | %.3f |\n", h.call(), h.ms()));
         }
+        s.append("""
+
+                The smallest query (held for platform) with `explain analyze`, second run of each side; the app role's
+                extra time is the policy's init plan (the context helpers), not the reading of rows:
+
+                ```
+                """);
+        for (String line : r.rlsPlans()) {
+            s.append(line).append('\n');
+        }
+        s.append("```\n");
         s.append("\n").append(rlsMet(r) ? RLS_MET : RLS_MISSED).append("\n\n");
 
         // 2
@@ -127,6 +138,20 @@ final class BenchmarkReport {
         for (PostingRow p : r.posting()) {
             s.append(String.format(Locale.ROOT, "| %d | %,d | %.1f | %.1f | %.1f %% |\n", p.clerks(), p.rows(),
                     p.appRowsPerSecond(), p.bareRowsPerSecond(), p.share() * 100));
+        }
+        s.append("""
+
+                Where a collection's time goes: after the measurement, one clerk collects a few more bills with
+                `track_functions = 'all'` (off during the measurement), and `pg_stat_user_functions` gives per
+                function the calls and the self time (time in the function less the functions it called), per
+                collection, the 15 largest:
+
+                | function | calls per collection | self time per collection (ms) |
+                |---|---:|---:|
+                """);
+        for (Benchmarks.ProfileRow p : r.profile()) {
+            s.append(String.format(Locale.ROOT, "| `%s` | %.1f | %.2f |\n", p.function(), p.callsPerCollection(),
+                    p.selfMsPerCollection()));
         }
         s.append("\n").append(postingMet(r) ? POSTING_MET : POSTING_MISSED).append("\n\n");
 

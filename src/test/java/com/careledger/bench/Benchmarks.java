@@ -71,6 +71,10 @@ public final class Benchmarks {
     record HelperRow(String call, double ms) {
     }
 
+    /** Where one app.collect_cash goes: per PL/pgSQL or SQL function, calls and self time per collection. */
+    record ProfileRow(String function, double callsPerCollection, double selfMsPerCollection) {
+    }
+
     record PostingRow(int clerks, long rows, double appRowsPerSecond, double bareRowsPerSecond) {
         double share() {
             return appRowsPerSecond / bareRowsPerSecond;
@@ -91,7 +95,7 @@ public final class Benchmarks {
 
     record Report(String size, String database, Map<String, Long> rows, String facilityName, String facilityType,
                   Map<String, String> machine, List<RlsRow> rls, double rlsTotalRatio, List<HelperRow> helpers,
-                  List<PostingRow> posting,
+                  List<PostingRow> posting, List<ProfileRow> profile, List<String> rlsPlans,
                   List<LatencyRow> latency, List<RefreshRow> refresh, List<ReaderRow> readers, List<Explain> explains,
                   OffsetDateTime at, Duration elapsed, Iterations iterations) {
     }
@@ -170,8 +174,10 @@ public final class Benchmarks {
             List<ReaderRow> readers = new ArrayList<>();
             refresh(refresh, readers);
             List<PostingRow> posting = posting();
+            List<ProfileRow> profile = profile();
+            List<String> rlsPlans = rlsPlans();
             return new Report(size, machine.get("database"), rows, facilityName, facilityType, machine, rls,
-                    appSum / bypassSum, helpers, posting, latency, refresh, readers, explains, OffsetDateTime.now(ZoneOffset.UTC),
+                    appSum / bypassSum, helpers, posting, profile, rlsPlans, latency, refresh, readers, explains, OffsetDateTime.now(ZoneOffset.UTC),
                     Duration.ofNanos(System.nanoTime() - start), it);
         } finally {
             try (Connection c = superuser(); Statement st = c.createStatement()) {
@@ -628,12 +634,20 @@ public final class Benchmarks {
                     }
                 }
                 c.commit();
-                int scans = (int) plan.stream().filter(l -> l.matches(".*(Seq|Index|Index Only|Bitmap Heap) Scan.* on .*")).count();
+                int scans = partitionScans(plan);
                 out.add(new Explain(e.getKey(), e.getValue(), plan, scans));
                 log("explain %s: %d partition scan(s)", e.getKey(), scans);
             }
         }
         return out;
+    }
+
+    /** The tables read by a plan's scan nodes (a bitmap index scan is part of its heap scan, not another read). */
+    static int partitionScans(List<String> plan) {
+        return (int) plan.stream()
+                .filter(l -> l.matches("\\s*(->\\s*)?(Parallel )?(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)( using \\S+)? on .*"))
+                .filter(l -> !l.contains("never executed"))
+                .count();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -839,6 +853,108 @@ public final class Benchmarks {
                 c.close();
             }
         }
+    }
+
+    /**
+     * After the measurement, with function tracking on (not during it: tracking costs time): one clerk collects
+     * a few bills, and the statistics say which functions the calls went to.
+     */
+    List<ProfileRow> profile() throws Exception {
+        UUID clerk;
+        UUID patient;
+        UUID service;
+        try (Connection c = superuser()) {
+            clerk = UUID.nameUUIDFromBytes(("bench-clerk-" + facility + "-0").getBytes());
+            patient = uuid(c, "select patient_id from bills where facility_id = ? and status = 'paid' order by id limit 1", facility);
+            service = uuid(c, """
+                    select s.id from services s where s.facility_id = ? and s.active and s.price_paise > 0
+                    order by s.price_paise, s.id limit 1""", facility);
+        }
+        int n = Math.max(2, it.billsPerClerk() / 2);
+        List<Bill> bills = prepareBills(clerk, patient, service, n);
+        Map<String, double[]> before = functionStats();
+        try (Connection c = target.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("set track_functions = 'all'");
+                st.execute("set role " + APP_ROLE);
+            }
+            c.setAutoCommit(false);
+            context(c, clerk, facility);
+            UUID shift = uuid(c, "select app.open_shift(0)");
+            c.commit();
+            int i = 0;
+            for (Bill b : bills) {
+                context(c, clerk, facility);
+                exec(c, "select app.collect_cash(?, ?, ?)", b.id(), b.totalPaise(), "bench-profile-" + b.id() + "-" + i++);
+                c.commit();
+            }
+            context(c, clerk, facility);
+            exec(c, "select app.close_shift(?, ?)", shift, bills.stream().mapToLong(Bill::totalPaise).sum());
+            c.commit();
+            try (Statement st = c.createStatement()) {
+                st.execute("select pg_stat_force_next_flush()");
+            }
+            c.commit();
+        }
+        // the flush happens when the session goes idle after its transaction; wait for it to show
+        Map<String, double[]> after = functionStats();
+        for (int tries = 0; tries < 50 && after.equals(before); tries++) {
+            Thread.sleep(100);
+            after = functionStats();
+        }
+        List<ProfileRow> out = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : after.entrySet()) {
+            double[] b = before.getOrDefault(e.getKey(), new double[2]);
+            double calls = e.getValue()[0] - b[0];
+            double self = e.getValue()[1] - b[1];
+            if (calls > 0) {
+                out.add(new ProfileRow(e.getKey(), calls / n, self / n));
+            }
+        }
+        out.sort((x, y) -> Double.compare(y.selfMsPerCollection(), x.selfMsPerCollection()));
+        // open_shift, close_shift and set_current_* are not part of a collection's own cost
+        return out.stream().limit(15).toList();
+    }
+
+    private Map<String, double[]> functionStats() throws SQLException {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        try (Connection c = superuser(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     select schemaname || '.' || funcname || '(' || pg_get_function_identity_arguments(funcid) || ')',
+                            calls, self_time from pg_stat_user_functions""")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new double[] {rs.getLong(2), rs.getDouble(3)});
+            }
+        }
+        return out;
+    }
+
+    /** EXPLAIN ANALYZE of the smallest question on both sides: where the app role's extra time goes. */
+    List<String> rlsPlans() throws SQLException {
+        Query q = QUERIES.get(2);
+        String sql = "explain (analyze, costs off, summary on) " + q.sql().replace(":f", "'" + facility + "'");
+        List<String> out = new ArrayList<>();
+        for (boolean app : new boolean[] {true, false}) {
+            try (Connection c = as(app ? APP_ROLE : BYPASS_ROLE)) {
+                out.add(app ? "-- careledger_app, facility admin's context" : "-- " + BYPASS_ROLE + " (BYPASSRLS)");
+                for (int i = 0; i < 2; i++) {
+                    if (app) {
+                        context(c, facilityAdmin, facility);
+                    }
+                    List<String> plan = new ArrayList<>();
+                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            plan.add(rs.getString(1));
+                        }
+                    }
+                    c.commit();
+                    if (i == 1) {
+                        out.addAll(plan);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     interface Work {
