@@ -57,6 +57,15 @@ final class BenchmarkReport {
             s.append("| ").append(e.getKey()).append(" | ").append(String.format(Locale.ROOT, "%,d", e.getValue())).append(" |\n");
         }
         s.append("\nIterations: ").append(r.iterations()).append(".\n\n");
+        s.append("""
+                With `--facilities N` the generator makes fewer facilities than the size names, each exactly as at the
+                full size: a facility's visits, bills and payments are planned from the seed, its number and the day
+                alone, at the size's rates. So the single-facility figures (sections 1, 2, 3 and 5, all on the facility
+                with the most bills, facility 1, a hospital) are those of that facility at the full size; what grows with
+                the number of facilities is the refresh of the materialized views (section 4), which reads every
+                facility, and the tables' total size.
+
+                """);
 
         s.append("## Summary\n\n| measure | goal | measured | met |\n|---|---|---|---|\n");
         s.append(String.format(Locale.ROOT, "| RLS cost (sum of medians, app role ÷ BYPASSRLS role) | ≤ %.2f× | %.3f× | %s |\n",
@@ -233,45 +242,73 @@ final class BenchmarkReport {
             context's HMAC) and the `facility_id = any(...)` filter, which the facility filter already made redundant.""";
 
     static final String RLS_MISSED = """
-            **The goal is missed.** The difference is a constant per table read, not per row: each policy calls
-            `app.administered_facilities()` / `app.visible_facilities()` once per statement (an init plan), and that
-            function verifies the context's HMAC (`app.context_sig`) and looks the user up, ≈ 0.1–0.3 ms each; a query
-            that reads four tables (the facility summary, commission pending) pays it four times. On the small
-            single-facility queries that take about a millisecond this is more than 5 %; on larger reads (a facility
-            with more history) the ratio falls towards 1. What would fix it: verify the signature once per transaction
-            and cache the verified facility set in a transaction-local setting (`set_config(..., true)`) that the
-            policies read (`current_setting`), so a policy costs a string compare instead of an HMAC; or mark the
-            verification function `stable` with a per-transaction memo. The row filtering itself costs nothing measurable:
-            the explicit `facility_id =` already restricts the rows to the facility.""";
+            **The goal is missed, by far.** The row filtering costs nothing measurable: the explicit `facility_id =`
+            already selects the facility's rows, and the policy adds one comparison per row (`facility_id = any($0)`).
+            The cost is a constant per table a statement reads: each policy evaluates `app.administered_facilities()`
+            or `app.visible_facilities()` once per statement as an init plan (InitPlan 1 above, nearly all of the app
+            role's time), and that is a chain of functions with `set search_path`, most of them `security definer`:
+            administered_facilities → current_user_role → current_user_id → context_is_signed →
+            context_signature, with visible_facilities and current_tenant beside it. PostgreSQL 16 inlines none of
+            them (a definer function, or one with a SET clause, is never inlined), plans each SQL function's statement
+            again on every call (SQL functions keep no plans before PostgreSQL 18), and several of them recompute the
+            context's HMAC (`app.context_signature`, which also reads `app.context_key`); the helper table gives their
+            cost, milliseconds per call on this machine. A query over four or five tables (the facility summary,
+            commission pending) pays it four or five times; the ratio is largest on the quickest queries.
+
+            What would fix it, in order of gain: (1) verify the signature once per transaction: `app.set_current_tenant`
+            already checks the user, their role and the facility; let it also store the verified role and facility
+            set in transaction-local settings (`set_config(..., true)`, signed together), and let
+            `app.visible_facilities()` / `app.administered_facilities()` return them after one comparison instead of
+            recomputing the HMAC in every helper; (2) write the hot helpers in PL/pgSQL (plans kept for the session)
+            and drop `set search_path` from the invoker-rights ones so that they inline; (3) PostgreSQL 18, where SQL
+            functions keep their plans. With (1) the init plan costs microseconds, and the ratio should come within the
+            5 % (the bypass side's reads are 0.5–7 ms here).""";
 
     static final String POSTING_MET = """
             The goal is met at every concurrency.""";
 
     static final String POSTING_MISSED = """
-            **The goal is missed.** A bare insert writes one heap row; `app.collect_cash` writes, per collection, the
-            collection, a journal entry and three journal lines, a receipt (with its gap-free number per facility and
-            financial year), audit rows for each, and reads the bill (locked), the shift, the configuration in force
-            and the earlier collections, and verifies the signed context (HMAC) in `app.require_cashier`,
-            `app.current_tenant` and in every policy it passes. That is about ten row writes and a dozen index
-            updates against one, so 60 % of a bare insert is out of reach by construction; the fair comparison is
-            with the same rows written without the function (a set of plain inserts). At 4 and 16 clerks, which on
-            this 2-core machine share two CPUs, the collections of one facility also serialize on the receipt
-            number counter and the facility's ledger rows, while the bare inserts do not contend. What would bring it
-            closer: verify the signed context once per transaction instead of in every helper and policy (a
-            transaction-local cache of the verified user and facilities), take the receipt number from a per-facility
-            sequence instead of a counter row locked until commit, and write the audit rows for the collection and
-            its entry in one statement.""";
+            **The goal is missed, by far.** The profile says why: for one collection the request context's HMAC
+            (`app.context_signature`, through `app.context_is_signed`, which `app.current_user_id()` and
+            `app.current_tenant()` call) is computed over a hundred times, because every helper the function calls
+            (`app.require_cashier`, `app.has_permission`, `app.current_tenant`), every policy of every table it and its
+            triggers read or write, and the audit trigger on each row written verifies the signature again; together
+            with the SQL helpers' planning on every call (see section 1) that is more than the function's own work
+            (`app.collect_cash`, `app.post_journal_entry`, the receipt trigger, the audit rows). On top of that, a
+            collection is about ten row writes (the collection, a journal entry and three lines, a receipt, the
+            counter row of the receipt numbers, audit rows) with their unique indexes and foreign keys, against one
+            heap row without an index for the bare insert; and all collections of one facility and financial year
+            take the same receipt counter row (`document_counters`, locked until commit), so more clerks at one
+            facility queue on it, which is why 4 and 16 clerks gain little over one while bare inserts scale with the
+            cores.
+
+            What would fix it: first, verify the context once per transaction (section 1, item 1): with the HMAC
+            computed once instead of a hundred times, the function's time should fall to its own work, several times
+            less. Second, the receipt counter: draw the number at the end of the transaction (the lock is then held
+            for microseconds), or per facility from a sequence with the gap-free number assigned in a batch. Even then,
+            60 % of a bare single-row insert is out of reach by construction, since a collection is itself five to ten
+            inserts; a goal that compares like with like would be `app.collect_cash` against the same rows (collection,
+            entry, lines, receipt, audit) inserted directly.""";
 
     static final String LATENCY_MET = """
             The goal is met: each question is answered from covering indexes (V0080) on the facility's rows.""";
 
     static final String LATENCY_MISSED = """
-            **The goal is missed.** See the query column: the time is in the questions' reads of the facility's
-            journal lines and open items; more covering indexes or a running balance per facility and account would
-            make them constant-time.""";
+            **The goal is missed.** The same cause as in section 1, multiplied: the questions are SQL functions
+            whose helpers (`app.answered_facilities`, `app.facility_account_debit_balance`) have `set search_path` and so
+            are not inlined and are planned on every call, and each table they read (journal_lines two or three times,
+            cash_collections, payment_refunds, payments, journal_entries) runs its policy's context check, each
+            recomputing the HMAC. The reads themselves are quick: the same answers written out as plain SQL take
+            1–4 ms for the BYPASSRLS role (section 1). Verifying the context once per transaction (section 1, item 1)
+            and letting the helpers inline (drop their `set search_path`: they are invoker-rights and their names are
+            schema-qualified) should bring p95 under 20 ms on this machine; the covering indexes of V0080 already make
+            the reads index-only.""";
 
     static final String REFRESH_NOTE = """
-            Refresh is concurrent (it needs the unique index each view has and builds the new contents beside the old,
-            then applies the difference), so readers are not blocked: what they lose during a refresh is CPU, which on
-            this 2-core machine the refresh shares with them.""";
+            There is no goal for these. The refresh is concurrent (it needs the unique index each view has, builds the
+            new contents beside the old and applies the difference), so readers are never blocked: what they lose
+            during a refresh is CPU, which on this 2-core machine the refresh shares with them. The readers' own
+            time (about 20 ms for a few rows) is again the request context's check (`app.reporting_facilities()`),
+            not the reading. The refresh reads every facility's rows: it grows with the whole database, about ten
+            times these figures at the full medium size (70 facilities).""";
 }
