@@ -916,15 +916,10 @@ public final class DataGenerator {
         private PreparedStatement prepare(String sql, Object... params) throws SQLException {
             PreparedStatement ps = c.prepareStatement(sql);
             for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p == null) {
+                if (params[i] == null) {
                     ps.setNull(i + 1, Types.OTHER);
-                } else if (p instanceof UUID || p instanceof Array) {
-                    ps.setObject(i + 1, p);
-                } else if (p instanceof LocalDate date) {
-                    ps.setObject(i + 1, date);
                 } else {
-                    ps.setObject(i + 1, p);
+                    ps.setObject(i + 1, params[i]);
                 }
             }
             return ps;

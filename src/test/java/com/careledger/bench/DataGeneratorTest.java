@@ -84,6 +84,12 @@ class DataGeneratorTest {
             assertThat(one(st, "select count(distinct method) from payments where captured_at is not null")).isEqualTo(5);
             assertThat(one(st, "select count(distinct gateway) from payments")).isEqualTo(2);
             assertThat(one(st, "select count(*) from cashier_shifts where status = 'open'")).isZero();
+            // refunds and settlements wherever their functions exist (both are on main now)
+            assertThat(one(st, "select count(*) from payment_refunds")).isPositive();
+            assertThat(one(st, "select count(*) from cash_refunds")).isPositive();
+            assertThat(one(st, "select count(*) from settlements where settlement_status = 'paid'")).isPositive();
+            assertThat(one(st, "select count(*) from settlements where settlement_status = 'pending'")).isPositive();
+            assertThat(one(st, "select count(*) from gateway_settlements where status = 'mismatched'")).isPositive();
             // appointments left the default partition for their months
             assertThat(one(st, "select count(*) from only appointments_default")).isZero();
         }
