@@ -115,7 +115,7 @@ final class BenchmarkReport {
         s.append("""
 
                 The smallest query (held for platform) with `explain analyze`, second run of each side; the app role's
-                extra time is the policy's init plan (the context helpers), not the reading of rows:
+                extra time is mostly the policy's init plan (the context helpers), not the reading of rows:
 
                 ```
                 """);
@@ -242,8 +242,8 @@ final class BenchmarkReport {
             context's HMAC) and the `facility_id = any(...)` filter, which the facility filter already made redundant.""";
 
     static final String RLS_MISSED = """
-            **The goal is missed, by far.** The row filtering costs nothing measurable: the explicit `facility_id =`
-            already selects the facility's rows, and the policy adds one comparison per row (`facility_id = any($0)`).
+            **The goal is missed, by far.** The row filtering costs little: the explicit `facility_id =` already
+            selects the facility's rows, and the policy adds one comparison per row (`facility_id = any($0)`).
             The cost is a constant per table a statement reads: each policy evaluates `app.administered_facilities()`
             or `app.visible_facilities()` once per statement as an init plan (InitPlan 1 above, nearly all of the app
             role's time), and that is a chain of functions with `set search_path`, most of them `security definer`:
@@ -262,7 +262,7 @@ final class BenchmarkReport {
             recomputing the HMAC in every helper; (2) write the hot helpers in PL/pgSQL (plans kept for the session)
             and drop `set search_path` from the invoker-rights ones so that they inline; (3) PostgreSQL 18, where SQL
             functions keep their plans. With (1) the init plan costs microseconds, and the ratio should come within the
-            5 % (the bypass side's reads are 0.5–7 ms here).""";
+            5 % (the BYPASSRLS column is what the reads themselves take).""";
 
     static final String POSTING_MET = """
             The goal is met at every concurrency.""";
@@ -283,8 +283,9 @@ final class BenchmarkReport {
             cores.
 
             What would fix it: first, verify the context once per transaction (section 1, item 1): with the HMAC
-            computed once instead of a hundred times, the function's time should fall to its own work, several times
-            less. Second, the receipt counter: draw the number at the end of the transaction (the lock is then held
+            computed once instead of a hundred times, the function's time should fall by the share the context
+            functions (`app.context_signature`, `app.context_is_signed`, `app.current_user_id`, `extensions.hmac`)
+            have in the profile, more than half of the self time. Second, the receipt counter: draw the number at the end of the transaction (the lock is then held
             for microseconds), or per facility from a sequence with the gap-free number assigned in a batch. Even then,
             60 % of a bare single-row insert is out of reach by construction, since a collection is itself five to ten
             inserts; a goal that compares like with like would be `app.collect_cash` against the same rows (collection,
@@ -299,7 +300,7 @@ final class BenchmarkReport {
             are not inlined and are planned on every call, and each table they read (journal_lines two or three times,
             cash_collections, payment_refunds, payments, journal_entries) runs its policy's context check, each
             recomputing the HMAC. The reads themselves are quick: the same answers written out as plain SQL take
-            1–4 ms for the BYPASSRLS role (section 1). Verifying the context once per transaction (section 1, item 1)
+            a few milliseconds for the BYPASSRLS role (section 1). Verifying the context once per transaction (section 1, item 1)
             and letting the helpers inline (drop their `set search_path`: they are invoker-rights and their names are
             schema-qualified) should bring p95 under 20 ms on this machine; the covering indexes of V0080 already make
             the reads index-only.""";
