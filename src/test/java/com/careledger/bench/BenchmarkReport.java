@@ -137,9 +137,9 @@ final class BenchmarkReport {
                 indexes, one autocommitted insert per row. Each clerk is a thread with its own connection and its own
                 cashier shift (opened and closed outside the clock), its bills (one line, issued) prepared before the
                 clock starts; the time is from the common start until the last clerk finishes. The clerks are
-                `Benchmark clerk 1..16` at the measured facility, made once (users and staff rows, as the definer); the
-                collections stay in the database (shifts closed, ledger balanced), so a rerun measures on slightly more
-                data. Median of the rounds.
+                `Benchmark clerk 1..16` at the facility with the fewest bills (not the measured one, which stays as
+                generated), made once (users and staff rows, as the definer); their bills and collections stay in the
+                database (shifts closed, ledger balanced). Median of the rounds.
 
                 | clerks | rows per round | app.collect_cash (rows/s) | bare insert (rows/s) | collect_cash ÷ bare |
                 |---:|---:|---:|---:|---:|
