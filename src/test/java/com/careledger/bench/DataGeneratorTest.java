@@ -1,0 +1,110 @@
+package com.careledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
+import com.careledger.core.db.embedded.LocalPostgres;
+import com.careledger.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's small size, in a database of its own on the test server (it commits, and other tests count
+ * the demo facilities): it balances, it makes what its plan says, all seven facility types, over two years,
+ * and a rerun continues instead of adding anything.
+ */
+class DataGeneratorTest {
+
+    static final String DATABASE = "careledger_bench_" + ProcessHandle.current().pid();
+    static final long SEED = 42;
+
+    private static LocalPostgres server;
+    private static DataGenerator.Target target;
+    private static DataGenerator.Result first;
+
+    @BeforeAll
+    static void generateTheSmallSize() throws Exception {
+        server = TestDatabase.server();
+        try (Connection c = server.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + DATABASE + " with (force)");
+            st.execute("create database " + DATABASE + " owner " + EmbeddedPostgresAutoConfiguration.OWNER_ROLE
+                       + " encoding 'UTF8' template template0");
+        }
+        String url = server.jdbcUrl(DATABASE);
+        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
+        target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
+        first = new DataGenerator(target, Size.SMALL, SEED, 2, true).run();
+    }
+
+    @AfterAll
+    static void dropTheDatabase() throws SQLException {
+        try (Connection c = server.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + DATABASE + " with (force)");
+        }
+    }
+
+    @Test
+    void theLedgerBalancesForEveryFacilityAndInAll() {
+        assertThat(first.trialBalance()).isZero();
+        assertThat(first.unbalancedFacilities()).isZero();
+        assertThat(first.rows().get("journal_lines")).isGreaterThan(first.rows().get("journal_entries"));
+    }
+
+    @Test
+    void itMakesWhatTheSizeAndThePlanSay() {
+        assertThat(first.rows().get("facilities")).isEqualTo(Size.SMALL.facilities());
+        assertThat(first.rows().get("patients")).isEqualTo((long) Size.SMALL.facilities() * Size.SMALL.patientsPerFacility());
+        assertThat(first.plannedBills()).isGreaterThan(100);
+        assertThat(first.rows().get("appointments")).isEqualTo(first.plannedAppointments());
+        assertThat(first.rows().get("bills")).isEqualTo(first.plannedBills());
+        assertThat(first.rows().get("cash_collections")).isEqualTo(first.plannedCollections());
+        assertThat(first.rows().get("gateway_settlements")).isPositive();
+        assertThat(first.skipped()).as("optional steps that failed where their functions exist").isEmpty();
+    }
+
+    @Test
+    void allSevenTypesWithBillsIssuedOverTwoYearsAndEveryMethod() throws SQLException {
+        try (Connection c = target.connect(); Statement st = c.createStatement()) {
+            assertThat(one(st, "select count(distinct type) from facilities")).isEqualTo(7);
+            assertThat(one(st, "select count(*) from bills where status = 'draft'")).isZero();
+            assertThat(one(st, "select max(issued_on) - min(issued_on) from bills")).isGreaterThan(600);
+            assertThat(one(st, "select count(*) from bills where issued_on >= current_date")).isZero();
+            assertThat(one(st, "select count(*) from payments where captured_at is not null")).isEqualTo(first.plannedPayments());
+            // declined attempts before some of them, each with a row of its own
+            assertThat(one(st, "select count(*) from payments where status = 'failed'")).isPositive();
+            // a receipt for every captured payment and every cash collection
+            assertThat(one(st, "select count(*) from receipts"))
+                    .isEqualTo(first.plannedPayments() + first.plannedCollections());
+            assertThat(one(st, "select count(distinct method) from payments where captured_at is not null")).isEqualTo(5);
+            assertThat(one(st, "select count(distinct gateway) from payments")).isEqualTo(2);
+            assertThat(one(st, "select count(*) from cashier_shifts where status = 'open'")).isZero();
+            // refunds and settlements wherever their functions exist (both are on main now)
+            assertThat(one(st, "select count(*) from payment_refunds")).isPositive();
+            assertThat(one(st, "select count(*) from cash_refunds")).isPositive();
+            assertThat(one(st, "select count(*) from settlements where settlement_status = 'paid'")).isPositive();
+            assertThat(one(st, "select count(*) from settlements where settlement_status = 'pending'")).isPositive();
+            assertThat(one(st, "select count(*) from gateway_settlements where status = 'mismatched'")).isPositive();
+            // appointments left the default partition for their months
+            assertThat(one(st, "select count(*) from only appointments_default")).isZero();
+        }
+    }
+
+    @Test
+    void aRerunWithTheSameSettingsContinuesAndAddsNothing() throws Exception {
+        DataGenerator.Result again = new DataGenerator(target, Size.SMALL, SEED, 2, true).run();
+        assertThat(again.rows()).isEqualTo(first.rows());
+    }
+
+    private static long one(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
