@@ -95,6 +95,58 @@ class DataGeneratorTest {
         }
     }
 
+    /**
+     * Issue 5's reports on generated data, as the app's role with a super admin's signed context: the reconciliation
+     * finds no difference; the live summary view agrees with the ledger and the three questions; every materialized
+     * view, once refreshed, agrees with the live views and the source rows.
+     */
+    @Test
+    void theReportsAgreeWithTheLedgerAndTheSourceRows() throws SQLException {
+        java.util.UUID admin = java.util.UUID.randomUUID();
+        try (Connection c = target.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("set local role careledger_definer");
+            st.execute("insert into users (id, email, display_name, password_hash, role) values ('" + admin
+                    + "', 'reports-" + admin + "@bench.test', 'Reports', '!', 'super_admin')");
+            st.execute("set local role careledger_app");
+            st.execute("select app.set_current_user('" + admin + "'), app.set_current_tenant(null)");
+
+            assertThat(one(st, "select count(*) from app.reconciliation(null)")).isGreaterThan(7 * 8);
+            assertThat(one(st, "select count(*) from app.reconciliation(null) where difference_paise <> 0")).isZero();
+            assertThat(one(st, """
+                    select count(*) from reporting_facility_summary s
+                    join app.held_for_platform(null) h on h.facility_id = s.facility_id
+                    join app.commission_pending(null) q on q.facility_id = s.facility_id
+                    where s.commission_pending_cash_paise = h.receivable_paise
+                      and s.commission_pending_cash_paise = q.cash_paise
+                      and s.commission_pending_online_paise = q.online_margin_paise
+                      and s.collected_online_paise = (select coalesce(sum(p.amount_paise - p.refunded_paise), 0) from payments p
+                                                      where p.facility_id = s.facility_id and p.captured_at is not null)
+                      and s.collected_cash_paise = (select coalesce(sum(k.amount_collected_paise - k.refunded_paise), 0)
+                                                    from cash_collections k where k.facility_id = s.facility_id)""")).isEqualTo(7);
+
+            st.execute("select * from app.refresh_reporting_views()");
+            assertThat(one(st, """
+                    select count(*) from app.report_pending_commission() m
+                    join reporting_facility_summary s on s.facility_id = m.facility_id
+                    where m.pending_cash_paise = s.commission_pending_cash_paise
+                      and m.pending_online_paise = s.commission_pending_online_paise""")).isEqualTo(7);
+            assertThat(one(st, """
+                    select count(*) from reporting_facility_summary s
+                    join (select d.facility_id, sum(d.online_paise - d.online_refunded_paise) as online,
+                                 sum(d.cash_paise - d.cash_refunded_paise) as cash
+                          from app.report_facility_daily_revenue('2000-01-01', '2999-12-31') d group by d.facility_id) d
+                      on d.facility_id = s.facility_id
+                    where d.online = s.collected_online_paise and d.cash = s.collected_cash_paise""")).isEqualTo(7);
+            assertThat(one(st, """
+                    select sum(lifetime_value_paise) from app.report_patient_lifetime_value(null, 1000000)"""))
+                    .isEqualTo(one(st, "select collected_online_paise + collected_cash_paise from reporting_platform_summary"));
+            assertThat(one(st, "select sum(revenue_paise) from app.report_category_revenue('2000-01-01', '2999-12-31')"))
+                    .isEqualTo(one(st, "select collected_online_paise + collected_cash_paise from reporting_platform_summary"));
+            c.rollback();
+        }
+    }
+
     @Test
     void aRerunWithTheSameSettingsContinuesAndAddsNothing() throws Exception {
         DataGenerator.Result again = new DataGenerator(target, Size.SMALL, SEED, 2, true).run();

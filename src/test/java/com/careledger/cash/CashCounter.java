@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 
 /**
  * Facilities with the cash commission terms a test needs and their clerks, made inside the test's rolled-back
@@ -26,29 +27,13 @@ public final class CashCounter {
     public static final String NO_COMMISSION = """
             "cash_commission_applies": false, "cash_commission_type": "percentage", "gst_on_cash_commission": true""";
 
-    private static final String CONFIGURATION = """
-            {"gst_rate": 0.18, %s, "refund_gateway_fee_bearer": "platform", "tds_rate": 0,
-             "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
-    private static final String RATES = """
-            [{"method": "card", "gateway_mdr": 0.011, "platform_mdr": 0.012},
-             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
-
     private CashCounter() {
     }
 
     /** A new facility with the given cash commission terms; the session is left as the super admin in it. */
     public static UUID facility(AppSession s, String tag, String cashTerms) throws SQLException {
-        s.as(SUPER_ADMIN, null);
-        UUID facility = UUID.fromString(s.string("""
-                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                "Cash Hospital " + tag, "Cash Hospital " + tag + " Private Limited", "admin-" + tag + "@cash.test",
-                CONFIGURATION.formatted(cashTerms), RATES));
-        s.as(SUPER_ADMIN, facility);
-        return facility;
+        return TestFacilities.onboard(s, "Cash Hospital " + tag, "hospital", "admin-" + tag + "@cash.test",
+                "{" + cashTerms + "}", TestFacilities.rates());
     }
 
     /** A staff member of the given kind with a sign-in at the facility; returns the user id (session unchanged). */

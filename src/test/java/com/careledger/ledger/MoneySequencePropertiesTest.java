@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.stream.LongStream;
 
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -89,18 +90,8 @@ class MoneySequencePropertiesTest {
                     .formatted(gst, cashApplies, fixedFee ? "fixed_per_bill" : "percentage",
                             fixedFee ? "\"cash_commission_fixed_paise\": " + fixedPaise : "\"cash_commission_rate\": " + cashRate,
                             gstOnCash, facilityBears ? "facility" : "platform", tdsRate, netting);
-            String rates = """
-                    [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
-                     {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-                     {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-                     {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-                     {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""".formatted(gatewayMdr, platformMdr);
-            s.as(SUPER_ADMIN, null);
-            UUID id = UUID.fromString(s.string("""
-                    select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                           '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                    "Property Hospital " + tag, "Property Hospital " + tag + " Private Limited", "admin-" + tag + "@prop.test",
-                    terms, rates));
+            UUID id = TestFacilities.onboard(s, "Property Hospital " + tag, "hospital", "admin-" + tag + "@prop.test", terms,
+                    TestFacilities.rates(gatewayMdr.toPlainString(), platformMdr.toPlainString()));
             s.as(SUPER_ADMIN, id);
             UUID patient = UUID.fromString(s.string("""
                     insert into patients (facility_id, registration_number, full_name)

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 
 /**
  * Facilities with the rates a test needs, onboarded by the super admin inside the test's rolled-back transaction,
@@ -17,31 +18,14 @@ public final class OnlinePayments {
     /** The payment-webhook system principal. */
     public static final UUID PAYMENT_WEBHOOK = UUID.fromString("00000000-0000-4000-8000-000000000003");
 
-    private static final String CONFIGURATION = """
-            {"gst_rate": %s, "cash_commission_applies": false, "cash_commission_type": "percentage",
-             "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "platform", "tds_rate": 0,
-             "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
-    private static final String RATES = """
-            [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
-             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
-
     private OnlinePayments() {
     }
 
     /** A new facility whose card payments cost the given MDRs, at the given GST rate; its admin's email is unique. */
     public static UUID facility(AppSession s, String tag, String cardGatewayMdr, String cardPlatformMdr, String gstRate)
             throws SQLException {
-        s.as(SUPER_ADMIN, null);
-        UUID facility = UUID.fromString(s.string("""
-                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                "Test Hospital " + tag, "Test Hospital " + tag + " Private Limited", "admin-" + tag + "@payments.test",
-                CONFIGURATION.formatted(gstRate), RATES.formatted(cardGatewayMdr, cardPlatformMdr)));
-        s.as(SUPER_ADMIN, facility);
-        return facility;
+        return TestFacilities.onboard(s, "Test Hospital " + tag, "hospital", "admin-" + tag + "@payments.test",
+                "{\"gst_rate\": " + gstRate + "}", TestFacilities.rates(cardGatewayMdr, cardPlatformMdr));
     }
 
     /** An issued, GST-exempt bill of the given total at the facility (the session is in it as the super admin). */

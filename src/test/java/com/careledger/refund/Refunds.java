@@ -1,12 +1,12 @@
 package com.careledger.refund;
 
-import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 
 /**
  * Refund fixtures (V0062, V0063): a facility that says who bears the gateway fee on refunds, the refund calls, and the
@@ -14,17 +14,6 @@ import com.careledger.test.AppSession;
  * {@code CashCounter}.
  */
 final class Refunds {
-
-    private static final String CONFIGURATION = """
-            {"gst_rate": 0.18, "cash_commission_applies": false, "cash_commission_type": "percentage",
-             "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "%s", "tds_rate": 0,
-             "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
-    private static final String RATES = """
-            [{"method": "card", "gateway_mdr": %s, "platform_mdr": %s},
-             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
 
     private Refunds() {
     }
@@ -35,14 +24,8 @@ final class Refunds {
      */
     static UUID facility(AppSession s, String tag, String cardGatewayMdr, String cardPlatformMdr, String bearer)
             throws SQLException {
-        s.as(SUPER_ADMIN, null);
-        UUID facility = UUID.fromString(s.string("""
-                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                "Refund Hospital " + tag, "Refund Hospital " + tag + " Private Limited", "admin-" + tag + "@refunds.test",
-                CONFIGURATION.formatted(bearer), RATES.formatted(cardGatewayMdr, cardPlatformMdr)));
-        s.as(SUPER_ADMIN, facility);
-        return facility;
+        return TestFacilities.onboard(s, "Refund Hospital " + tag, "hospital", "admin-" + tag + "@refunds.test",
+                "{\"refund_gateway_fee_bearer\": \"" + bearer + "\"}", TestFacilities.rates(cardGatewayMdr, cardPlatformMdr));
     }
 
     static UUID refund(AppSession s, UUID payment, String refundId, long amountPaise) throws SQLException {

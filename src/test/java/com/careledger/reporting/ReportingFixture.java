@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.careledger.payment.OnlinePayments;
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 
 /**
  * Money for reports, made through the app's SQL functions inside the test's rolled-back transaction: facilities
@@ -17,16 +18,9 @@ import com.careledger.test.AppSession;
  */
 final class ReportingFixture {
 
-    private static final String CONFIGURATION = """
-            {"gst_rate": 0.18, "cash_commission_applies": true, "cash_commission_type": "percentage",
-             "cash_commission_rate": 0.02, "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "platform",
-             "tds_rate": 0, "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}""";
-    private static final String RATES = """
-            [{"method": "card", "gateway_mdr": 0.011, "platform_mdr": 0.012},
-             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
+    /** 2 % of each cash collection, 18 % GST on it. */
+    private static final String TERMS = """
+            {"cash_commission_applies": true, "cash_commission_type": "percentage", "cash_commission_rate": 0.02}""";
 
     /** A facility, its admin (made by onboarding) and a billing clerk with an open shift. */
     record Facility(UUID id, UUID admin, UUID clerk) {
@@ -37,13 +31,9 @@ final class ReportingFixture {
 
     /** A new facility of the given category; the session is left as the super admin in it. */
     static Facility facility(AppSession s, String tag, String category) throws SQLException {
-        s.as(SUPER_ADMIN, null);
         String email = "admin-" + tag + "-" + UUID.randomUUID() + "@reports.test";
-        UUID facility = UUID.fromString(s.string("""
-                select app.onboard_facility(?, ?, ?::facility_type, 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                "Report " + category + " " + tag, "Report " + tag + " Private Limited", category, email,
-                CONFIGURATION, RATES));
+        UUID facility = TestFacilities.onboard(s, "Report " + category + " " + tag, category, email, TERMS,
+                TestFacilities.rates());
         UUID admin = UUID.fromString(s.string("select id::text from users where email = ?", email));
         UUID clerk = UUID.randomUUID();
         s.asDefiner("insert into users (id, email, display_name, password_hash, role, facility_id) "

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.AppSession;
+import com.careledger.test.TestFacilities;
 
 /**
  * A facility with MONEY.md's rates (card: gateway 1.10 %, platform 1.20 %, GST 18 %; cash: 2 % + 18 % GST) and the
@@ -16,16 +17,10 @@ import com.careledger.test.AppSession;
  */
 final class SettlementFixtures {
 
-    private static final String CONFIGURATION = """
-            {"gst_rate": 0.18, "cash_commission_applies": true, "cash_commission_type": "percentage",
-             "cash_commission_rate": 0.02, "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "platform",
+    /** 2 % of each cash collection, 18 % GST on it; the rules as the test asks. */
+    private static final String TERMS = """
+            {"cash_commission_applies": true, "cash_commission_type": "percentage", "cash_commission_rate": 0.02,
              "tds_rate": %s, "settlement_cycle": "%s", "minimum_payout_paise": %d, "netting_allowed": %s}""";
-    private static final String RATES = """
-            [{"method": "card", "gateway_mdr": 0.011, "platform_mdr": 0.012},
-             {"method": "upi", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "rupay_debit", "gateway_mdr": 0, "platform_mdr": 0},
-             {"method": "netbanking", "gateway_mdr": 0.015, "platform_mdr": 0.017},
-             {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
 
     /** A facility's settlement rules. */
     record Rules(String tdsRate, String cycle, long minimumPayoutPaise, boolean nettingAllowed) {
@@ -37,16 +32,9 @@ final class SettlementFixtures {
 
     /** A new facility with the given rules; the session is left as the super admin in it. */
     static UUID facility(AppSession s, String tag, Rules rules) throws SQLException {
-        s.as(SUPER_ADMIN, null);
-        UUID facility = UUID.fromString(s.string("""
-                select app.onboard_facility(?, ?, 'hospital', 'Satara', '27', '27AAECS9876K1Z3', ?, 'Admin',
-                       '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', ?::jsonb, ?::jsonb)::text""",
-                "Settling Hospital " + tag, "Settling Hospital " + tag + " Private Limited",
-                "admin-" + tag + "@settlements.test",
-                CONFIGURATION.formatted(rules.tdsRate(), rules.cycle(), rules.minimumPayoutPaise(), rules.nettingAllowed()),
-                RATES));
-        s.as(SUPER_ADMIN, facility);
-        return facility;
+        return TestFacilities.onboard(s, "Settling Hospital " + tag, "hospital", "admin-" + tag + "@settlements.test",
+                TERMS.formatted(rules.tdsRate(), rules.cycle(), rules.minimumPayoutPaise(), rules.nettingAllowed()),
+                TestFacilities.rates());
     }
 
     /** The facility's admin (made by onboarding). */

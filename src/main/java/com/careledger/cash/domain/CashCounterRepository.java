@@ -57,6 +57,12 @@ public class CashCounterRepository {
         return Refusal.translate(() -> db.select(Routines.collectCash(bill, amountPaise, idempotencyKey)).fetchSingle().value1());
     }
 
+    /** Pays cash back out of the clerk's open shift (MONEY.md posting 6); the same key again returns the first refund. */
+    public UUID refund(UUID collection, long amountPaise, String reason, String idempotencyKey) {
+        return Refusal.translate(() -> db.select(Routines.refundCash(collection, amountPaise, reason, idempotencyKey))
+                .fetchSingle().value1());
+    }
+
     private org.jooq.SelectJoinStep<org.jooq.Record8<UUID, CashierShiftStatus, OffsetDateTime, Long, Long, Long, Long, Long>> shifts() {
         var s = CASHIER_SHIFTS;
         var collected = DSL.select(DSL.coalesce(DSL.sum(CASH_COLLECTIONS.AMOUNT_COLLECTED_PAISE), DSL.inline(java.math.BigDecimal.ZERO)))

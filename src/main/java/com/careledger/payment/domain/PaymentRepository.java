@@ -37,4 +37,28 @@ public class PaymentRepository {
                         payments.toArray(UUID[]::new), refunds.toArray(UUID[]::new)))
                 .fetchSingle().value1());
     }
+
+    /** Opens an order at the gateway for an amount of an issued bill (status created). */
+    public UUID createOrder(UUID bill, PaymentGateway gateway, String orderId, long amountPaise) {
+        return Refusal.translate(() -> db.select(Routines.createPaymentOrder(bill, gateway, orderId, amountPaise))
+                .fetchSingle().value1());
+    }
+
+    /** The gateway authorized a payment of the order. */
+    public UUID recordAuthorized(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method) {
+        return Refusal.translate(() -> db.select(Routines.recordPaymentAuthorized(gateway, orderId, paymentId, method))
+                .fetchSingle().value1());
+    }
+
+    /** The gateway says a payment attempt of the order failed: nothing is booked. */
+    public UUID recordFailed(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method, String reason) {
+        return Refusal.translate(() -> db.select(Routines.recordPaymentFailed(gateway, orderId, paymentId, method, reason))
+                .fetchSingle().value1());
+    }
+
+    /** Refunds part or all of a captured payment (MONEY.md posting 5); the same gateway refund id again returns it. */
+    public UUID refund(UUID payment, String gatewayRefundId, long amountPaise, String reason) {
+        return Refusal.translate(() -> db.select(Routines.refundPayment(payment, gatewayRefundId, amountPaise, reason))
+                .fetchSingle().value1());
+    }
 }

@@ -22,8 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
  * materialized view) and its aging (live). Amounts are paise; definitions in docs/reporting.md.
  *
  * <p>The owner's three questions ("Kitna commission pending", "Hospital ke paas kitna payment hold hai jo software ko
- * dena hai", "Last settlement se abhi tak ka pending difference") get their own SQL functions with the settlement
- * work; their repository methods belong in this class, next to {@link #pendingCommission()}.
+ * dena hai", "Last settlement se abhi tak ka pending difference") are first-class calls of
+ * {@link com.careledger.ledger.domain.LedgerRepository} ({@code commissionPending}, {@code heldForPlatform},
+ * {@code pendingSinceLastSettlement}): live, from the ledger, per facility and summed for the platform; dashboards
+ * show them beside these tiles.
  */
 @Repository
 @Transactional(readOnly = true)
