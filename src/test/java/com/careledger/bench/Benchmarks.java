@@ -160,7 +160,7 @@ public final class Benchmarks {
                 ps.setObject(1, facility, Types.OTHER);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    rows.put("cash_collections of the measured facility made by earlier posting benchmarks", rs.getLong(1));
+                    rows.put(BenchmarkReport.EARLIER_POSTING, rs.getLong(1));
                 }
             }
             facilityAdmin = uuid(c, "select id from users where facility_id = ? and role = 'facility_admin' order by email limit 1", facility);
