@@ -261,23 +261,20 @@ final class BenchmarkReport {
             **The goal is missed, by far.** The row filtering costs little: the explicit `facility_id =` already
             selects the facility's rows, and the policy adds one comparison per row (`facility_id = any($0)`).
             The cost is a constant per table a statement reads: each policy evaluates `app.administered_facilities()`
-            or `app.visible_facilities()` once per statement as an init plan (InitPlan 1 above, nearly all of the app
-            role's time), and that is a chain of functions with `set search_path`, most of them `security definer`:
-            administered_facilities → current_user_role → current_user_id → context_is_signed →
-            context_signature, with visible_facilities and current_tenant beside it. PostgreSQL 16 inlines none of
-            them (a definer function, or one with a SET clause, is never inlined), plans each SQL function's statement
-            again on every call (SQL functions keep no plans before PostgreSQL 18), and several of them recompute the
-            context's HMAC (`app.context_signature`, which also reads `app.context_key`); the helper table gives their
-            cost, milliseconds per call on this machine. A query over four or five tables (the facility summary,
-            commission pending) pays it four or five times; the ratio is largest on the quickest queries.
+            or `app.visible_facilities()` once per statement as an init plan (InitPlan 1 above). Since V0093 these
+            helpers are PL/pgSQL (plans kept for the session) and verify the context's HMAC once per call through
+            `app.signed_context()` (before, `app.administered_facilities()` verified it four times, through SQL
+            functions planned again on every call; the first run of this benchmark measured 2.5× before that change).
+            What remains per table read is one SECURITY DEFINER call with its `set search_path`, one HMAC and one
+            user lookup; the helper table gives their cost, milliseconds per call on this machine. A query over four
+            or five tables pays it four or five times; the ratio is largest on the quickest queries.
 
-            What would fix it, in order of gain: (1) verify the signature once per transaction: `app.set_current_tenant`
-            already checks the user, their role and the facility; let it also store the verified role and facility
-            set in transaction-local settings (`set_config(..., true)`, signed together), and let
-            `app.visible_facilities()` / `app.administered_facilities()` return them after one comparison instead of
-            recomputing the HMAC in every helper; (2) write the hot helpers in PL/pgSQL (plans kept for the session)
-            and drop `set search_path` from the invoker-rights ones so that they inline; (3) PostgreSQL 18, where SQL
-            functions keep their plans. With (1) the init plan costs microseconds, and the ratio should come within the
+            What would close the gap, in order of gain: (1) verify the signature once per transaction:
+            `app.set_current_tenant` already checks the user, their role and the facility; let it store the verified
+            role and facility set where the app role cannot write (for instance a row of a definer-owned table keyed by
+            backend and transaction) and let the policies' helpers return it after one lookup instead of an HMAC;
+            (2) drop `set search_path` from the invoker-rights helpers of the questions so that they inline;
+            (3) PostgreSQL 18, where SQL functions keep their plans. With (1) the init plan costs microseconds, and the ratio should come within the
             5 % (the BYPASSRLS column is what the reads themselves take).""";
 
     static final String POSTING_MET = """
@@ -285,11 +282,12 @@ final class BenchmarkReport {
 
     static final String POSTING_MISSED = """
             **The goal is missed, by far.** The profile says why: for one collection the request context's HMAC
-            (`app.context_signature`, through `app.context_is_signed`, which `app.current_user_id()` and
-            `app.current_tenant()` call) is computed over a hundred times, because every helper the function calls
+            (`app.context_signature`, through `app.context_is_signed`, which `app.signed_context()`,
+            `app.current_user_id()` and `app.current_tenant()` call) is computed dozens of times (over a hundred before
+            V0093, which made each helper verify once), because every helper the function calls
             (`app.require_cashier`, `app.has_permission`, `app.current_tenant`), every policy of every table it and its
             triggers read or write, and the audit trigger on each row written verifies the signature again; together
-            with the SQL helpers' planning on every call (see section 1) that is more than the function's own work
+            with the helpers' definer calls (see section 1) that is a large share of the function's time
             (`app.collect_cash`, `app.post_journal_entry`, the receipt trigger, the audit rows). On top of that, a
             collection is about ten row writes (the collection, a journal entry and three lines, a receipt, the
             counter row of the receipt numbers, audit rows) with their unique indexes and foreign keys, against one
@@ -315,7 +313,7 @@ final class BenchmarkReport {
             whose helpers (`app.answered_facilities`, `app.facility_account_debit_balance`) have `set search_path` and so
             are not inlined and are planned on every call, and each table they read (journal_lines two or three times,
             cash_collections, payment_refunds, payments, journal_entries) runs its policy's context check, each
-            recomputing the HMAC. The reads themselves are quick: the same answers written out as plain SQL take
+            verifying the HMAC once. The reads themselves are quick: the same answers written out as plain SQL take
             a few milliseconds for the BYPASSRLS role (section 1). Verifying the context once per transaction (section 1, item 1)
             and letting the helpers inline (drop their `set search_path`: they are invoker-rights and their names are
             schema-qualified) should bring p95 under 20 ms on this machine; the covering indexes of V0080 already make
