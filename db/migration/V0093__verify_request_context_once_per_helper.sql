@@ -97,8 +97,10 @@ begin
 end
 $$;
 
--- Facilities whose rows the user may see (rules as in V0006).
-create or replace function app.visible_facilities() returns uuid[]
+-- Facilities of the verified context (rules as in V0006): all for the super
+-- admin and system principals (or only the one entered), the own facility for
+-- its admins and, unless p_admins_only, its staff once entered; none otherwise.
+create function app.context_facilities(p_admins_only boolean) returns uuid[]
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -111,31 +113,30 @@ begin
       return coalesce((select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
     end if;
     return array[c.ctx_tenant];
-  elsif c.ctx_role in ('facility_admin', 'staff') and c.ctx_home = c.ctx_tenant then
+  elsif (c.ctx_role = 'facility_admin' or (c.ctx_role = 'staff' and not p_admins_only)) and c.ctx_home = c.ctx_tenant then
     return array[c.ctx_home];
   end if;
   return '{}'::uuid[];
 end
 $$;
+revoke all on function app.context_facilities(boolean) from public;
+alter function app.context_facilities(boolean) owner to careledger_definer;
 
--- Facilities the user administers: as above without staff.
+create or replace function app.visible_facilities() returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  return app.context_facilities(false);
+end
+$$;
+
 create or replace function app.administered_facilities() returns uuid[]
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
-declare
-  c record;
 begin
-  c := app.signed_context();
-  if c.ctx_role in ('super_admin', 'system') then
-    if c.ctx_tenant is null then
-      return coalesce((select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
-    end if;
-    return array[c.ctx_tenant];
-  elsif c.ctx_role = 'facility_admin' and c.ctx_home = c.ctx_tenant then
-    return array[c.ctx_home];
-  end if;
-  return '{}'::uuid[];
+  return app.context_facilities(true);
 end
 $$;
 
