@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import com.careledger.facility.domain.CommissionTermsRepository;
 import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
+import com.careledger.ledger.domain.LedgerRepository;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -24,7 +25,7 @@ import jakarta.annotation.security.RolesAllowed;
 @RolesAllowed(Roles.FACILITY_ADMIN)
 public class MyFacilityView extends VerticalLayout {
 
-    public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms) {
+    public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms, LedgerRepository ledger) {
         addClassName("page");
         Div cards = new Div();
         cards.addClassName("cards");
@@ -32,6 +33,12 @@ public class MyFacilityView extends VerticalLayout {
         for (Facility facility : facilities.findPage(0, 50)) {
             cards.add(card(facility));
             terms.inForce(facility.id(), OffsetDateTime.now()).ifPresent(t -> add(new CommissionTermsPanel(t)));
+            var pending = ledger.commissionPending(facility.id());
+            var held = ledger.heldForPlatform(facility.id());
+            var since = ledger.pendingSinceLastSettlement(facility.id());
+            if (!pending.isEmpty() && !held.isEmpty() && !since.isEmpty()) {
+                add(new MoneyOwedPanel(pending.getFirst(), held.getFirst(), since.getFirst()));
+            }
         }
     }
 

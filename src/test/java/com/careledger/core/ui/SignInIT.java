@@ -45,6 +45,10 @@ class SignInIT extends BrowserTest {
         assertThat(page.locator("#method-rates vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
                 .setHasText("1.20 %"))).isVisible();
         assertThat(page.locator("#cash-commission")).hasText("Cash at the counter: 2.00 % of each collection plus GST.");
+        // the owner's three questions, live from the ledger (the demo data has no money yet)
+        assertThat(page.locator("#held-for-platform")).hasText("You hold for the platform: ₹0.00.");
+        assertThat(page.locator("#since-last-settlement"))
+                .hasText("No settlement has been paid yet. Open now: nothing owed either way.");
     }
 
     @Test
