@@ -118,6 +118,37 @@ $$;
 revoke all on function app.lock_payment_order(payment_gateway, text) from public;
 grant execute on function app.lock_payment_order(payment_gateway, text) to careledger_definer;
 
+-- The attempt already recorded for a gateway payment id, or a row of nulls;
+-- refuses one recorded with other details (another facility, order or method,
+-- or, when given, another bill or amount).
+create function app.recorded_payment_attempt(
+  p_gateway             payment_gateway,
+  p_gateway_order_id    text,
+  p_gateway_payment_id  text,
+  p_method              payment_method,
+  p_bill                uuid default null,
+  p_amount_paise        bigint default null
+) returns payments
+language plpgsql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_row public.payments;
+begin
+  select p.* into v_row from public.payments p where p.gateway = p_gateway and p.gateway_payment_id = p_gateway_payment_id;
+  if found and (v_row.facility_id <> app.current_tenant() or v_row.gateway_order_id <> p_gateway_order_id
+                or v_row.method <> p_method or v_row.bill_id <> coalesce(p_bill, v_row.bill_id)
+                or v_row.amount_paise <> coalesce(p_amount_paise, v_row.amount_paise)) then
+    raise exception 'gateway payment % was already % with other details', p_gateway_payment_id,
+      case when v_row.captured_at is not null then 'captured' else 'recorded' end
+      using errcode = 'unique_violation';
+  end if;
+  return v_row;
+end
+$$;
+revoke all on function app.recorded_payment_attempt(payment_gateway, text, text, payment_method, uuid, bigint) from public;
+grant execute on function app.recorded_payment_attempt(payment_gateway, text, text, payment_method, uuid, bigint) to careledger_definer;
+
 -- ----------------------------------------------------------------------------
 -- Orders.
 -- ----------------------------------------------------------------------------
@@ -208,12 +239,8 @@ begin
   end if;
   v_order := app.lock_payment_order(p_gateway, p_gateway_order_id);
 
-  select p.* into v_row from public.payments p where p.gateway = p_gateway and p.gateway_payment_id = p_gateway_payment_id;
-  if found then
-    if v_row.facility_id <> v_tenant or v_row.gateway_order_id <> p_gateway_order_id or v_row.method <> p_method then
-      raise exception 'gateway payment % was already recorded with other details', p_gateway_payment_id
-        using errcode = 'unique_violation';
-    end if;
+  v_row := app.recorded_payment_attempt(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method);
+  if v_row.id is not null then
     if v_row.status = 'failed' then
       raise exception 'gateway payment % has failed: it cannot be authorized', p_gateway_payment_id
         using errcode = 'object_not_in_prerequisite_state';
@@ -270,12 +297,8 @@ begin
   end if;
   v_order := app.lock_payment_order(p_gateway, p_gateway_order_id);
 
-  select p.* into v_row from public.payments p where p.gateway = p_gateway and p.gateway_payment_id = p_gateway_payment_id;
-  if found then
-    if v_row.facility_id <> v_tenant or v_row.gateway_order_id <> p_gateway_order_id or v_row.method <> p_method then
-      raise exception 'gateway payment % was already recorded with other details', p_gateway_payment_id
-        using errcode = 'unique_violation';
-    end if;
+  v_row := app.recorded_payment_attempt(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method);
+  if v_row.id is not null then
     if v_row.status = 'failed' then
       return v_row.id;
     end if;
@@ -367,21 +390,11 @@ begin
                     then least(p_amount_paise, v_bill.total_paise - v_bill.paid_paise) else 0 end;
 
   -- the attempt already recorded for this payment id
-  select p.* into v_existing from public.payments p
-  where p.gateway = p_gateway and p.gateway_payment_id = p_gateway_payment_id;
-  if found then
+  v_existing := app.recorded_payment_attempt(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method,
+                                            p_bill, p_amount_paise);
+  if v_existing.id is not null then
     if v_existing.captured_at is not null then
-      if v_existing.facility_id <> v_tenant or v_existing.bill_id <> p_bill or v_existing.amount_paise <> p_amount_paise
-         or v_existing.gateway_order_id <> p_gateway_order_id or v_existing.method <> p_method then
-        raise exception 'gateway payment % was already captured with other details', p_gateway_payment_id
-          using errcode = 'unique_violation';
-      end if;
       return v_existing.id;
-    end if;
-    if v_existing.facility_id <> v_tenant or v_existing.bill_id <> p_bill or v_existing.amount_paise <> p_amount_paise
-       or v_existing.gateway_order_id <> p_gateway_order_id or v_existing.method <> p_method then
-      raise exception 'gateway payment % was already recorded with other details', p_gateway_payment_id
-        using errcode = 'unique_violation';
     end if;
     if v_existing.status = 'failed' then
       raise exception 'gateway payment % has failed: it cannot be captured', p_gateway_payment_id
