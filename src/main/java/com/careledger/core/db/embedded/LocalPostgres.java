@@ -112,8 +112,8 @@ public final class LocalPostgres implements AutoCloseable {
                         + data + "; stop it first, or configure another directory");
             }
             try {
-                Path bin = install(settings.installRoot()).resolve("bin");
                 List<String> runAs = runAsPrefix();
+                Path bin = install(binariesRoot(settings.installRoot(), runAs)).resolve("bin");
                 if (!Files.exists(data.resolve("PG_VERSION"))) {
                     initdb(bin, runAs, data);
                 } else if (runAs.contains("setpriv")) {
@@ -365,6 +365,29 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- binaries
+
+    /**
+     * Where the binaries go: the configured root, unless PostgreSQL runs through setpriv as nobody and a folder
+     * above that root is closed to other users (a checkout in a private directory); then a shared folder in the
+     * system's temporary directory, which nobody can reach.
+     */
+    private static Path binariesRoot(Path installRoot, List<String> runAs) throws IOException {
+        if (!runAs.contains("setpriv") || reachableByOthers(installRoot.toAbsolutePath())) {
+            return installRoot;
+        }
+        Path shared = Path.of(System.getProperty("java.io.tmpdir"), "careledger-postgres-binaries");
+        LOG.log(Level.INFO, "{0} is closed to other users; the binaries for setpriv go to {1}", new Object[] {installRoot, shared});
+        return shared;
+    }
+
+    private static boolean reachableByOthers(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Unpacks the binaries once per archive content into installRoot/postgresql-&lt;hash&gt;. */
     private static Path install(Path installRoot) throws IOException {
