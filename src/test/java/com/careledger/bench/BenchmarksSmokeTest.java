@@ -36,6 +36,7 @@ class BenchmarksSmokeTest {
             st.execute("create database " + DATABASE + " owner " + EmbeddedPostgresAutoConfiguration.OWNER_ROLE
                        + " encoding 'UTF8' template template0");
         }
+        server.applyDatabaseSetup(DATABASE);
         String url = server.jdbcUrl(DATABASE);
         DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
         target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");

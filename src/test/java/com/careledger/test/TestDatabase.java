@@ -89,6 +89,7 @@ public final class TestDatabase {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url());
         ds.setUser(EmbeddedPostgresAutoConfiguration.APP_ROLE);
+        ds.setReadOnlyMode("ignore");
         return ds;
     }
 

@@ -39,6 +39,15 @@ public class DatabaseExtensions {
                 .fetch(0, String.class);
     }
 
+    /** Whether db/setup/database.sql has marked enum equality leakproof in this database. */
+    @Transactional(readOnly = true)
+    public boolean enumEqualityLeakproof() {
+        return Boolean.TRUE.equals(db.fetchValue("""
+                select bool_and(p.proleakproof) from pg_catalog.pg_proc p
+                where p.oid in ('pg_catalog.enum_eq(anyenum, anyenum)'::regprocedure,
+                                'pg_catalog.enum_ne(anyenum, anyenum)'::regprocedure)"""));
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     @Transactional(readOnly = true)
     public void report() {
@@ -47,5 +56,9 @@ public class DatabaseExtensions {
         LOG.info("PostgreSQL extensions: {}{}", String.join(", ", installed),
                 missing.isEmpty() ? "" : " (not on this server: " + String.join(", ", missing)
                         + "; partition upkeep uses its own routine)");
+        if (!enumEqualityLeakproof()) {
+            LOG.warn("Enum equality is not marked leakproof in this database: reports under row-level security"
+                     + " read more rows than they need. A superuser should run db/setup/database.sql (docs/database.md).");
+        }
     }
 }

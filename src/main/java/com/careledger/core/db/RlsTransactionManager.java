@@ -28,14 +28,21 @@ public class RlsTransactionManager extends JdbcTransactionManager {
         setEnforceReadOnly(true);
     }
 
+    /**
+     * The context first, then (for a read-only transaction) {@code SET TRANSACTION READ ONLY}: setting the
+     * context also keeps what it verified for the rest of the transaction (V0094), a write that a read-only
+     * transaction would refuse. The driver must not begin the transaction read-only on its own
+     * ({@code readOnlyMode=ignore}, application.properties); if it does, the transaction still works and
+     * verifies the signed context on every call instead.
+     */
     @Override
     protected void prepareTransactionalConnection(Connection con, TransactionDefinition definition) throws SQLException {
-        super.prepareTransactionalConnection(con, definition);
         DbContext context = DbContext.current();
         try (PreparedStatement ps = con.prepareStatement(SET_CONTEXT)) {
             ps.setObject(1, context.userId(), Types.OTHER);
             ps.setObject(2, context.tenantId(), Types.OTHER);
             ps.execute();
         }
+        super.prepareTransactionalConnection(con, definition);
     }
 }

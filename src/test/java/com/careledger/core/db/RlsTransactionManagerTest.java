@@ -108,6 +108,23 @@ class RlsTransactionManagerTest {
         }))).hasMessageContaining("read-only transaction");
     }
 
+    @Test
+    void aReadOnlyTransactionStillKeepsItsVerifiedContext() throws Exception {
+        TransactionTemplate readOnly = new TransactionTemplate(tx.getTransactionManager());
+        readOnly.setReadOnly(true);
+        List<String> seen = DbContext.callAs(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), () -> readOnly.execute(s -> {
+            try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(
+                    "select current_setting('transaction_read_only'), app.request_context_cached()::text,"
+                    + " (select string_agg(id::text, ',') from facilities)")) {
+                rs.next();
+                return List.of(rs.getString(1), rs.getString(2), rs.getString(3));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }));
+        assertThat(seen).containsExactly("on", "true", SANJEEVANI.toString());
+    }
+
     private static List<UUID> visibleFacilities(DbContext context) throws Exception {
         return DbContext.callAs(context, () -> tx.execute(s -> query("select id from facilities order by name")));
     }

@@ -168,9 +168,12 @@ public final class LocalPostgres implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, "");
     }
 
+    /** What a superuser runs in each CareLedger database (db/setup/database.sql), read from the class path. */
+    public static final String DATABASE_SETUP = "db/setup/database.sql";
+
     /**
-     * Runs the roles script as the superuser, then creates the database owned by {@code owner} unless it
-     * exists. Both steps are idempotent.
+     * Runs the roles script as the superuser, creates the database owned by {@code owner} unless it exists,
+     * then runs {@value #DATABASE_SETUP} in it when the class path has it. Every step is idempotent.
      */
     public void prepareDatabase(String database, String owner, String rolesSql) {
         if (!database.matches("[a-z_][a-z0-9_]*") || !owner.matches("[a-z_][a-z0-9_]*")) {
@@ -186,6 +189,25 @@ public final class LocalPostgres implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not prepare database " + database + ": " + e.getMessage(), e);
+        }
+        applyDatabaseSetup(database);
+    }
+
+    /** Runs {@value #DATABASE_SETUP} in {@code database} as the superuser; nothing if the class path lacks it. */
+    public void applyDatabaseSetup(String database) {
+        String setup;
+        try (InputStream in = LocalPostgres.class.getClassLoader().getResourceAsStream(DATABASE_SETUP)) {
+            if (in == null) {
+                return;
+            }
+            setup = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + DATABASE_SETUP, e);
+        }
+        try (Connection c = connectAsSuperuser(database); var st = c.createStatement()) {
+            st.execute(setup);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not run " + DATABASE_SETUP + " in " + database + ": " + e.getMessage(), e);
         }
     }
 
