@@ -130,8 +130,7 @@ final class BenchmarkReport {
         }
         s.append("""
 
-                The smallest query (held for platform) with `explain analyze`, second run of each side; the app role's
-                extra time is mostly the policy's init plan (the context helpers), not the reading of rows:
+                The query with the largest ratio (commission pending) with `explain analyze`, second run of each side:
 
                 ```
                 """);
