@@ -252,77 +252,72 @@ final class BenchmarkReport {
     // the file, so a rerun keeps them; each is chosen by whether this run met the goal.
 
     static final String RLS_MET = """
-            The goal is met: the policies add a per-statement check of the signed context (each table's policy calls
-            `app.administered_facilities()` or `app.visible_facilities()` once, as an init plan, which verifies the
-            context's HMAC) and the `facility_id = any(...)` filter, which the facility filter already made redundant.""";
+            The goal is met: each table's policy adds one init plan (`app.visible_facilities()` or
+            `app.administered_facilities()`, which read the context verified once in the transaction, V0094) and the
+            `facility_id = any(...)` condition, which the facility filter already made redundant.""";
 
     static final String RLS_MISSED = """
-            **The goal is missed, by far.** The row filtering costs little: the explicit `facility_id =` already
-            selects the facility's rows, and the policy adds one comparison per row (`facility_id = any($0)`).
-            The cost is a constant per table a statement reads: each policy evaluates `app.administered_facilities()`
-            or `app.visible_facilities()` once per statement as an init plan (InitPlan 1 above). Since V0093 these
-            helpers are PL/pgSQL (plans kept for the session) and verify the context's HMAC once per call through
-            `app.signed_context()` (before, `app.administered_facilities()` verified it four times, through SQL
-            functions planned again on every call; the first run of this benchmark measured 2.5× before that change).
-            What remains per table read is one SECURITY DEFINER call with its `set search_path`, one HMAC and one
-            user lookup; the helper table gives their cost, milliseconds per call on this machine. A query over four
-            or five tables pays it four or five times; the ratio is largest on the quickest queries.
+            **The goal is missed.** Two changes took the ratio down from 2.52× (the first run of this benchmark) and
+            1.65× (after V0093):
+            - V0094 verifies the request context once per transaction. `app.set_current_user` and
+              `app.set_current_tenant` keep what they verified in a definer-owned row; the policies' init plans read
+              that row instead of computing an HMAC and looking up the user (the helper table above; docs/database.md,
+              "Security model").
+            - db/setup/database.sql marks enum equality leakproof. Without the mark no condition on an enum column
+              (`account`, `status`, `event_kind`) can be an index condition under a policy, and the index returned
+              every row of the facility for a filter to discard.
 
-            What would close the gap, in order of gain: (1) verify the signature once per transaction:
-            `app.set_current_tenant` already checks the user, their role and the facility; let it store the verified
-            role and facility set where the app role cannot write (for instance a row of a definer-owned table keyed by
-            backend and transaction) and let the policies' helpers return it after one lookup instead of an HMAC;
-            (2) drop `set search_path` from the invoker-rights helpers of the questions so that they inline;
-            (3) PostgreSQL 18, where SQL functions keep their plans. With (1) the init plan costs microseconds, and the ratio should come within the
-            5 % (the BYPASSRLS column is what the reads themselves take).""";
+            The questions that read only the ledger (held for platform, pending since last settlement) now cost the
+            app role what they cost the BYPASSRLS role.
+
+            What remains shows in the plans above, on the tables a patient may also read (bills, payments,
+            cash_collections, payment_refunds, appointments). Their select policy is
+            `(facility_id = any(visible) and (permission or permission)) or patient_id = any(own_patient_ids())`.
+            The patient's branch names `patient_id`, which the covering and partial indexes do not hold, so the app
+            role's plan visits the heap for each row and applies the policy as a filter, where the BYPASSRLS role
+            answers from the index alone. It also adds two more init plans per table (the permissions and the
+            patient's records).
+
+            What would close the gap: give patients their own database role (`careledger_patient`, which the
+            transaction manager switches to with `set local role` when the signed-in user is a patient) and split
+            those policies, the staff branch `to careledger_app` and the patient branch `to careledger_patient`. The
+            app role's plans would then be the BYPASSRLS role's plus one `facility_id = any(...)` index condition.""";
 
     static final String POSTING_MET = """
             The goal is met at every concurrency.""";
 
     static final String POSTING_MISSED = """
-            **The goal is missed, by far.** The profile says why: for one collection the request context's HMAC
-            (`app.context_signature`, through `app.context_is_signed`, which `app.signed_context()`,
-            `app.current_user_id()` and `app.current_tenant()` call) is computed dozens of times (over a hundred before
-            V0093, which made each helper verify once), because every helper the function calls
-            (`app.require_cashier`, `app.has_permission`, `app.current_tenant`), every policy of every table it and its
-            triggers read or write, and the audit trigger on each row written verifies the signature again; together
-            with the helpers' definer calls (see section 1) that is a large share of the function's time
-            (`app.collect_cash`, `app.post_journal_entry`, the receipt trigger, the audit rows). On top of that, a
-            collection is about ten row writes (the collection, a journal entry and three lines, a receipt, the
-            counter row of the receipt numbers, audit rows) with their unique indexes and foreign keys, against one
-            heap row without an index for the bare insert; and all collections of one facility and financial year
-            take the same receipt counter row (`document_counters`, locked until commit), so more clerks at one
-            facility queue on it, which is why 4 and 16 clerks gain little over one while bare inserts scale with the
-            cores.
+            **The goal is missed, by far, and it cannot be met as posed.** `app.collect_cash` is a transaction of
+            about ten row writes: the collection, the bill's paid amount, a journal entry and three lines, a receipt,
+            the receipt counter and the audit rows. Each comes with its unique indexes, foreign keys and triggers. The
+            bare insert is one heap row without an index. Sixty per cent of a bare single-row insert is out of reach by
+            construction. A goal that compares like with like would set `app.collect_cash` against the same rows
+            (collection, entry, lines, receipt, audit) inserted directly.
 
-            What would fix it: first, verify the context once per transaction (section 1, item 1): with the HMAC
-            computed once instead of a hundred times, the function's time should fall by the share the context
-            functions (`app.context_signature`, `app.context_is_signed`, `app.current_user_id`, `extensions.hmac`)
-            have in the profile, more than half of the self time. Second, the receipt counter: draw the number at the end of the transaction (the lock is then held
-            for microseconds), or per facility from a sequence with the gap-free number assigned in a batch. Even then,
-            60 % of a bare single-row insert is out of reach by construction, since a collection is itself five to ten
-            inserts; a goal that compares like with like would be `app.collect_cash` against the same rows (collection,
-            entry, lines, receipt, audit) inserted directly.""";
+            The profile shows where a collection's time goes. The request context is now verified once per
+            transaction (V0094; before it the HMAC ran dozens of times per collection). Most of the time is the
+            function's own statements with their index upkeep, the receipt and the audit rows.
+
+            More clerks gain little because every collection of one facility and financial year takes the same
+            receipt counter row (`document_counters`), locked until commit, so the clerks of one facility queue on
+            it. Bare inserts scale with the cores. The fix is to draw the receipt number at the end of the
+            transaction (a deferred constraint trigger holds the lock for microseconds), or per facility from a
+            sequence, with the gap-free number assigned in a batch.""";
 
     static final String LATENCY_MET = """
-            The goal is met: each question is answered from covering indexes (V0080) on the facility's rows.""";
+            The goal is met: each question is answered from covering indexes (V0080) on the facility's rows, and the
+            request context is verified once per transaction (V0094).""";
 
     static final String LATENCY_MISSED = """
-            **The goal is missed.** The same cause as in section 1, multiplied: the questions are SQL functions
-            whose helpers (`app.answered_facilities`, `app.facility_account_debit_balance`) have `set search_path` and so
-            are not inlined and are planned on every call, and each table they read (journal_lines two or three times,
-            cash_collections, payment_refunds, payments, journal_entries) runs its policy's context check, each
-            verifying the HMAC once. The reads themselves are quick: the same answers written out as plain SQL take
-            a few milliseconds for the BYPASSRLS role (section 1). Verifying the context once per transaction (section 1, item 1)
-            and letting the helpers inline (drop their `set search_path`: they are invoker-rights and their names are
-            schema-qualified) should bring p95 under 20 ms on this machine; the covering indexes of V0080 already make
-            the reads index-only.""";
+            **The goal is missed.** The questions are SQL functions with invoker rights. Their helpers
+            (`app.answered_facilities`, `app.facility_account_debit_balance`) have `set search_path`, so PostgreSQL 16
+            does not inline them and plans them again on every call. Every table they read also pays the patient branch
+            of its policy (section 1). Dropping `set search_path` from those helpers (their names are schema-qualified)
+            and the patient role of section 1 are the fixes.""";
 
     static final String REFRESH_NOTE = """
-            There is no goal for these. The refresh is concurrent (it needs the unique index each view has, builds the
-            new contents beside the old and applies the difference), so readers are never blocked: what they lose
-            during a refresh is CPU, which on this 2-core machine the refresh shares with them. The readers' own
-            time (about 20 ms for a few rows) is again the request context's check (`app.reporting_facilities()`),
-            not the reading. The refresh reads every facility's rows: it grows with the whole database, about ten
-            times these figures at the full medium size (70 facilities).""";
+            There is no goal for these. The refresh is concurrent: it needs the unique index each view has, builds the
+            new contents beside the old and applies the difference. Readers are never blocked; what they lose during a
+            refresh is CPU, which on this 2-core machine the refresh shares with them. The refresh reads every
+            facility's rows, so its time grows with the whole database, while a reader's stays with its facility.""";
 }
