@@ -102,6 +102,30 @@ class ReceiptTest {
         }
     }
 
+    /** V0100: a collection takes its receipt as app.collect_cash's last step; one written any other way fails at commit. */
+    @Test
+    void aCashCollectionWithoutItsReceiptIsRefusedAtCommit() throws Exception {
+        try (AppSession s = AppSession.openWithDefinerAccess()) {
+            UUID facility = facility(s, "receipts-late", NO_COMMISSION);
+            UUID bill = issuedBill(s, facility, 500_000);
+            UUID clerk = clerk(s, facility, "receipts-late", "billing");
+            s.as(clerk, facility);
+            openShift(s, 0);
+            UUID first = collect(s, bill, 100_000, "late-1");
+            assertThat(s.rows("receipts where cash_collection_id = ?", first)).isEqualTo(1);
+            s.asDefiner("""
+                    insert into cash_collections (facility_id, bill_id, patient_id, shift_id, collected_by, amount_collected_paise,
+                                                  collected_at, configuration_effective_from, commission_paise,
+                                                  commission_gst_paise, gst_rate, idempotency_key, created_by)
+                    select facility_id, bill_id, patient_id, shift_id, collected_by, 1, collected_at, configuration_effective_from,
+                           0, 0, gst_rate, 'late-written-directly', created_by
+                    from cash_collections where id = ?""", first);
+            java.sql.SQLException refused = s.sqlFailure("set constraints cash_collections_have_a_receipt immediate");
+            assertThat(refused.getSQLState()).isEqualTo("23000");
+            assertThat(refused.getMessage()).contains("has no receipt");
+        }
+    }
+
     private static String catchDefiner(AppSession s, String sql) {
         try {
             s.asDefiner(sql);
