@@ -40,6 +40,11 @@ begin
     raise exception 'role careledger_patient is missing: run db/setup/roles.sql as a superuser first'
       using errcode = 'object_not_in_prerequisite_state';
   end if;
+  if not pg_has_role('careledger_app', 'careledger_patient', 'set')
+     or pg_has_role('careledger_app', 'careledger_patient', 'usage') then
+    raise exception 'careledger_app must be granted careledger_patient with set true, inherit false: run db/setup/roles.sql as a superuser first'
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
 end
 $$;
 
