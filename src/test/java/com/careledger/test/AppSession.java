@@ -17,14 +17,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One transaction of the app's role, rolled back on close: what a request does, with its context set the way
- * {@code RlsTransactionManager} sets it ({@link #as}), or tampered with the way injected SQL could ({@link #forge}).
- * Every statement runs in a savepoint, so the transaction goes on after one that fails.
+ * {@code RlsTransactionManager} sets it ({@link #as}: a patient's context also becomes the patient role), or
+ * tampered with the way injected SQL could ({@link #forge}). Every statement runs in a savepoint, so the
+ * transaction goes on after one that fails.
  */
 public final class AppSession implements AutoCloseable {
 
-    private static final String SET_CONTEXT = "select app.set_current_user(?), app.set_current_tenant(?)";
+    private static final String SET_CONTEXT =
+            "select app.set_current_user(?), app.set_current_tenant(?), app.current_user_role()::text";
+
+    public static final String APP_ROLE = "careledger_app";
+    public static final String PATIENT_ROLE = "careledger_patient";
 
     private final Connection connection;
+
+    /** The role the last {@link #as} chose: what {@link #asDefiner} returns to. */
+    private String role = APP_ROLE;
 
     private AppSession(Connection connection) {
         this.connection = connection;
@@ -61,19 +69,36 @@ public final class AppSession implements AutoCloseable {
             try {
                 execute(sql, params);
             } finally {
-                st.execute("set local role careledger_app");
+                st.execute("set local role " + role);
             }
         }
     }
 
-    /** Switches the context (user, facility or null) for the statements that follow. */
+    /**
+     * Switches the context (user, facility or null) for the statements that follow, and the role with it as
+     * {@code RlsTransactionManager} does: {@value #PATIENT_ROLE} for a patient, {@value #APP_ROLE} for anyone else
+     * (set here explicitly, so a session may switch from a patient back to staff).
+     */
     public AppSession as(@Nullable UUID user, @Nullable UUID tenant) throws SQLException {
+        String userRole;
         try (PreparedStatement ps = connection.prepareStatement(SET_CONTEXT)) {
             ps.setObject(1, user, Types.OTHER);
             ps.setObject(2, tenant, Types.OTHER);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                userRole = rs.getString(3);
+            }
+        }
+        role = "patient".equals(userRole) ? PATIENT_ROLE : APP_ROLE;
+        try (Statement st = connection.createStatement()) {
+            st.execute("set local role " + role);
         }
         return this;
+    }
+
+    /** The database role the statements run as now. */
+    public String currentRole() throws SQLException {
+        return string("select current_user");
     }
 
     /** Sets a context variable directly, as injected SQL could. */

@@ -34,11 +34,13 @@ import org.jspecify.annotations.Nullable;
  *       earlier tests and earlier runs of the same JVM stay, nothing is cleaned up.</li>
  *   <li>{@link #open()} gives an {@link AppSession} of the app role ({@code careledger_app}) on a new connection,
  *       auto-commit off. The request context is set with {@link AppSession#as} through
- *       {@code app.set_current_user}/{@code app.set_current_tenant}, and is local to the transaction: call
+ *       {@code app.set_current_user}/{@code app.set_current_tenant}, with {@code SET LOCAL ROLE careledger_patient}
+ *       for a patient ({@code careledger_app} otherwise), and is local to the transaction: call
  *       {@code as(user, tenant)} again after every {@link AppSession#commit()}. Closing rolls back what is not
  *       committed.</li>
  *   <li>{@link #openWithDefinerAccess()} is the same with {@link AppSession#asDefiner} for fixtures only a
- *       definer function writes (a clerk's sign-in).</li>
+ *       definer function writes (a clerk's sign-in). Its connection is the app role for the session; the role a
+ *       context sets is local to the transaction and falls back to the app role at commit.</li>
  *   <li>{@link #race(int, int, Task)} runs {@code tasks} tasks on {@code threads} threads, each thread with its own
  *       app-role connection, all released together by a latch (no sleeps). A task sets its context, does its work,
  *       and commits; a task that throws an {@link SQLException} is rolled back and reported in the

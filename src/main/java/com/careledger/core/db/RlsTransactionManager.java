@@ -2,7 +2,9 @@ package com.careledger.core.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 
 import javax.sql.DataSource;
@@ -17,11 +19,23 @@ import org.springframework.transaction.TransactionDefinition;
  * {@code app.current_tenant} transaction-locally, signed, so the settings vanish at commit or rollback
  * and a pooled connection never carries one request's context into the next. A transaction for nobody
  * sets them empty, which matches no tenant row.
+ *
+ * <p>A signed-in patient's transaction then runs as the database role {@value #PATIENT_ROLE}
+ * ({@code SET LOCAL ROLE}, V0095): the policies that let a patient read their own bills, payments and
+ * appointments apply to that role only, so the staff's plans do not carry them. The statement that sets the
+ * context also answers the verified role, so a staff transaction costs no extra round trip; the role
+ * reverts to the login role at commit or rollback like the settings.
  */
 public class RlsTransactionManager extends JdbcTransactionManager {
 
     /** The user first: the tenant is checked against it (PostgreSQL evaluates a select list in order). */
-    static final String SET_CONTEXT = "select app.set_current_user(?), app.set_current_tenant(?)";
+    static final String SET_CONTEXT =
+            "select app.set_current_user(?), app.set_current_tenant(?), app.current_user_role()::text";
+
+    /** The database role of a patient's requests; the app's login role may SET it but does not inherit it. */
+    public static final String PATIENT_ROLE = "careledger_patient";
+
+    static final String BECOME_PATIENT = "set local role " + PATIENT_ROLE;
 
     public RlsTransactionManager(DataSource dataSource) {
         super(dataSource);
@@ -33,7 +47,8 @@ public class RlsTransactionManager extends JdbcTransactionManager {
      * context also keeps what it verified for the rest of the transaction (V0094), a write that a read-only
      * transaction would refuse. The driver must not begin the transaction read-only on its own
      * ({@code readOnlyMode=ignore}, application.properties); if it does, the transaction still works and
-     * verifies the signed context on every call instead.
+     * verifies the signed context on every call instead. For a patient, the role follows the context and comes
+     * before {@code SET TRANSACTION READ ONLY} too.
      */
     @Override
     protected void prepareTransactionalConnection(Connection con, TransactionDefinition definition) throws SQLException {
@@ -41,7 +56,13 @@ public class RlsTransactionManager extends JdbcTransactionManager {
         try (PreparedStatement ps = con.prepareStatement(SET_CONTEXT)) {
             ps.setObject(1, context.userId(), Types.OTHER);
             ps.setObject(2, context.tenantId(), Types.OTHER);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && "patient".equals(rs.getString(3))) {
+                    try (Statement st = con.createStatement()) {
+                        st.execute(BECOME_PATIENT);
+                    }
+                }
+            }
         }
         super.prepareTransactionalConnection(con, definition);
     }

@@ -3,6 +3,7 @@ package com.careledger.core.db;
 import static com.careledger.test.TestDatabase.AROGYA;
 import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
 import static com.careledger.test.TestDatabase.DEMO_FACILITIES;
+import static com.careledger.test.TestDatabase.PATIENT_ANIL;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SUPER_ADMIN;
@@ -123,6 +124,40 @@ class RlsTransactionManagerTest {
             }
         }));
         assertThat(seen).containsExactly("on", "true", SANJEEVANI.toString());
+    }
+
+    @Test
+    void aPatientsTransactionRunsAsThePatientRoleAndTheNextOneAsTheAppRoleAgain() throws Exception {
+        int backend = backendPid(DbContext.NONE);
+        // Anil's issued bill at Sanjeevani, not his draft: the patient role's policy
+        assertThat(roleAndBills(new DbContext(PATIENT_ANIL, null), false))
+                .containsExactly("careledger_patient", "b1110000-0000-4000-8000-000000000101");
+        assertThat(roleAndBills(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), false).getFirst()).isEqualTo("careledger_app");
+        assertThat(roleAndBills(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), false)).hasSizeGreaterThan(2);
+        assertThat(roleAndBills(DbContext.NONE, false)).containsExactly("careledger_app");
+        // read-only: the role is set before SET TRANSACTION READ ONLY, and the context is still kept
+        assertThat(roleAndBills(new DbContext(PATIENT_ANIL, null), true))
+                .containsExactly("careledger_patient", "b1110000-0000-4000-8000-000000000101");
+        assertThat(roleAndBills(new DbContext(AROGYA_ADMIN, AROGYA), true).getFirst()).isEqualTo("careledger_app");
+        assertThat(backendPid(DbContext.NONE)).as("one physical connection throughout").isEqualTo(backend);
+    }
+
+    /** The role a transaction runs as, then the bills it sees, in id order. */
+    private static List<String> roleAndBills(DbContext context, boolean readOnly) throws Exception {
+        TransactionTemplate template = new TransactionTemplate(tx.getTransactionManager());
+        template.setReadOnly(readOnly);
+        return DbContext.callAs(context, () -> template.execute(s -> {
+            List<String> out = new ArrayList<>();
+            try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(
+                    "select current_user::text, 0 as k union all (select id::text, 1 from bills) order by 2, 1")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return out;
+        }));
     }
 
     private static List<UUID> visibleFacilities(DbContext context) throws Exception {
