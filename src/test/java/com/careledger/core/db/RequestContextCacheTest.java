@@ -5,6 +5,8 @@ import static com.careledger.test.TestDatabase.DEMO_FACILITIES;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
+import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
+import static com.careledger.test.TestDatabase.PATIENT_ANIL;
 import static com.careledger.test.TestDatabase.SUPER_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,6 +116,24 @@ class RequestContextCacheTest {
                 "select app.cached_request_context()")) {
             assertThat(app.sqlFailure(attempt).getSQLState()).as(attempt).isEqualTo("42501");
         }
+    }
+
+    /** V0101: the billing staff's policies ask once for the facilities whose context holds one of the permissions. */
+    @Test
+    void facilitiesPermittingAnswersForBillingStaffAndNotForADoctor() throws SQLException {
+        String billing = "select coalesce(string_agg(f::text, ','), '') from unnest(app.facilities_permitting('{billing.manage,cash.collect}')) f";
+        app.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(app.string(billing)).isEqualTo(SANJEEVANI.toString());
+        app.as(SANJEEVANI_ADMIN, SANJEEVANI);
+        assertThat(app.string(billing)).isEqualTo(SANJEEVANI.toString());
+        app.as(SANJEEVANI_DOCTOR, SANJEEVANI);
+        assertThat(app.string(billing)).isEmpty();
+        assertThat(app.rows("payments")).isZero();
+        app.as(PATIENT_ANIL, null);
+        assertThat(app.string(billing)).isEmpty();
+        app.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(app.string("select coalesce(string_agg(f::text, ','), '') from unnest(app.facilities_permitting('{clinical.read}')) f"))
+                .isEmpty();
     }
 
     @Test
