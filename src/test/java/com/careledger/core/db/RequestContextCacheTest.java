@@ -136,6 +136,29 @@ class RequestContextCacheTest {
                 .isEmpty();
     }
 
+    /** Without a kept row (a transaction read-only from its start) the helpers verify the signature and answer the same. */
+    @Test
+    void theKeptContextAndTheSignatureCheckGiveTheSameAnswers() throws SQLException {
+        String answers = """
+                select concat_ws(' | ', app.request_context_cached(), app.visible_facilities(), app.administered_facilities(),
+                       app.has_permission('billing.manage'), app.has_permission('cash.collect'), app.has_permission('clinical.read'),
+                       app.has_permission('appointments.manage'), app.facilities_permitting('{billing.manage,cash.collect}'),
+                       app.current_user_role(), app.current_tenant(), app.current_staff_id())""";
+        for (java.util.UUID[] principal : new java.util.UUID[][] {
+                {SANJEEVANI_BILLING, SANJEEVANI}, {SANJEEVANI_DOCTOR, SANJEEVANI}, {SANJEEVANI_ADMIN, SANJEEVANI},
+                {SUPER_ADMIN, AROGYA}, {PATIENT_ANIL, null}}) {
+            app.as(principal[0], principal[1]);
+            String kept = app.string(answers);
+            try (AppSession readOnly = AppSession.open()) {
+                readOnly.connection().createStatement().execute("set transaction read only");
+                readOnly.as(principal[0], principal[1]);
+                String verified = readOnly.string(answers);
+                assertThat(kept).as("%s", principal[0]).startsWith("t | ");
+                assertThat(verified).as("%s", principal[0]).isEqualTo("f" + kept.substring(1));
+            }
+        }
+    }
+
     @Test
     void noUserKeepsNothing() throws SQLException {
         app.as(null, null);
