@@ -53,7 +53,7 @@ public final class Benchmarks {
     /** How many times to run each thing. */
     record Iterations(int warmup, int rlsRounds, int latencyRuns, int billsPerClerk, int postingRounds,
                       int refreshRuns, int readerRuns) {
-        static final Iterations FULL = new Iterations(5, 40, 300, 30, 2, 3, 60);
+        static final Iterations FULL = new Iterations(10, 200, 300, 30, 2, 3, 60);
         static final Iterations SMOKE = new Iterations(1, 3, 5, 2, 1, 1, 4);
     }
 
