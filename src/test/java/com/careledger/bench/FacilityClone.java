@@ -133,8 +133,8 @@ final class FacilityClone {
         if (t.name().equals("audit_log")) {
             // the facility's audit rows, and those of its facility-less rows (health cards), found by their key
             return "(t.facility_id = pg_temp.facility() or (t.facility_id is null and t.table_name = any (pg_temp.facility_less())"
-                   + " and exists (select 1 from jsonb_each_text(t.row_key) k where k.value ~ '^" + UUID_PATTERN + "$'"
-                   + " and k.value::uuid in (select old from pg_temp.clone_ids))))";
+                   + " and exists (select 1 from jsonb_each_text(t.row_key) k join pg_temp.clone_ids c"
+                   + " on c.old = case when k.value ~ '^" + UUID_PATTERN + "$' then k.value::uuid end)))";
         }
         if (t.hasFacility()) {
             return "t.facility_id = pg_temp.facility()";
@@ -224,7 +224,7 @@ final class FacilityClone {
         f.append("""
                   if s ~ '%1$s' then
                     for m in select regexp_matches(s, '%1$s', 'g') loop
-                      if m[1]::uuid in (select old from pg_temp.clone_ids) then
+                      if exists (select 1 from pg_temp.clone_ids c where c.old = m[1]::uuid) then
                         s := replace(s, m[1], md5(m[1] || ':' || %2$d)::uuid::text);
                       end if;
                     end loop;
@@ -237,9 +237,38 @@ final class FacilityClone {
                   end if;
                   return s;
                 end
-                $f$
+                $f$;
                 """.formatted("(" + UUID_PATTERN + ")", no, r.cardFrom(), r.cardTo()));
+        // the same in plain SQL for the common case (no id or card number inside), which the planner inlines
+        String chain = "s";
+        for (Map.Entry<String, String> e : r.within().entrySet()) {
+            chain = "replace(" + chain + ", " + lit(e.getKey()) + ", " + lit(e.getValue()) + ")";
+        }
+        StringBuilder whole = new StringBuilder();
+        r.whole().forEach((a, b) -> whole.append(" when s = ").append(lit(a)).append(" then ").append(lit(b)));
+        f.append("""
+                create or replace function pg_temp.rs(s text) returns text language sql stable as $f$
+                  select case when s ~ '%1$s' or s ~ '%2$s[0-9]{10}' then pg_temp.rw(s)%3$s else %4$s end
+                $f$;
+                create or replace function pg_temp.as_uuid(s text) returns uuid language sql immutable as $f$
+                  select case when s ~ '^%1$s$' then s::uuid end
+                $f$;
+                """.formatted(UUID_PATTERN, r.cardFrom(), whole, chain));
         return f.toString();
+    }
+
+    /** A JSON object's values one by one: ids of copied rows by a join on clone_ids, strings through pg_temp.rs. */
+    private static String json(String v, int no) {
+        return """
+                case when %1$s is null then null when jsonb_typeof(%1$s) <> 'object' then pg_temp.rw(%1$s::text)::jsonb
+                else coalesce((select jsonb_object_agg(e.key, case
+                       when jsonb_typeof(e.value) = 'string' and exists (select 1 from pg_temp.clone_ids m where m.old = pg_temp.as_uuid(e.value #>> '{}'))
+                         then to_jsonb(md5((e.value #>> '{}') || ':' || %2$d)::uuid::text)
+                       when jsonb_typeof(e.value) = 'string' then to_jsonb(pg_temp.rs(e.value #>> '{}'))
+                       when jsonb_typeof(e.value) in ('object', 'array') then pg_temp.rw(e.value::text)::jsonb
+                       else e.value end)
+                     from jsonb_each(%1$s) e),
+                     '{}'::jsonb) end""".formatted(v, no);
     }
 
     private static String lit(String s) {
@@ -251,7 +280,9 @@ final class FacilityClone {
      * written. The caller commits.
      */
     long copy(Connection c, long seed, int template, UUID templateFacility, int no) throws SQLException {
+        long started = System.nanoTime();
         collectIds(c, templateFacility);
+        DataGenerator.time("copy: ids", started);
         UUID facility = newId(templateFacility, no);
         long rows = 0;
         try (Statement st = c.createStatement()) {
@@ -275,7 +306,9 @@ final class FacilityClone {
                 if (t.name().equals("audit_log")) {
                     sql = sql.replace("pg_temp.part(t.table_name)", partitionSwap(c, hashed, templateFacility, facility));
                 }
+                long at = System.nanoTime();
                 rows += st.executeUpdate(sql);
+                DataGenerator.time("copy " + t.name(), at);
             }
         }
         return rows;
@@ -309,10 +342,10 @@ final class FacilityClone {
             return "pg_temp.part(t.table_name)";
         }
         return switch (col.type()) {
-            case "uuid" -> "case when %1$s in (select old from pg_temp.clone_ids) then md5(%1$s::text || ':' || %2$d)::uuid else %1$s end"
+            case "uuid" -> "case when exists (select 1 from pg_temp.clone_ids c where c.old = %1$s) then md5(%1$s::text || ':' || %2$d)::uuid else %1$s end"
                     .formatted(v, no);
-            case "text" -> "pg_temp.rw(%s)".formatted(v);
-            case "jsonb" -> "pg_temp.rw(%s::text)::jsonb".formatted(v);
+            case "text" -> "pg_temp.rs(%s)".formatted(v);
+            case "jsonb" -> json(v, no);
             default -> v;
         };
     }
