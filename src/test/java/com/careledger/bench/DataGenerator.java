@@ -90,6 +90,9 @@ public final class DataGenerator {
     private boolean refunds;
     private boolean settlements;
     private boolean paymentOrders;
+    private int templates;
+    private boolean cloning = true;
+    private int firstFacility;
 
     public DataGenerator(Target target, Size size, long seed, int workers, boolean quiet) {
         this.target = target;
@@ -97,6 +100,32 @@ public final class DataGenerator {
         this.seed = seed;
         this.workers = Math.max(1, workers);
         this.quiet = quiet;
+    }
+
+    /**
+     * Templates: facility number k (0-based here) is planned as facility {@code k mod templates}, which has its
+     * type; with {@code clone} the facilities from {@code templates} on are copied set-based from their template
+     * (FacilityClone) instead of run through the functions. {@code firstFacility} (0-based) skips the facilities
+     * before it: for the test that makes some of them through the functions in a database of their own.
+     */
+    DataGenerator templates(int templates, boolean clone, int firstFacility) {
+        if (templates < 0 || templates % Catalogue.TYPES.size() != 0) {
+            throw new IllegalArgumentException("--templates must be a multiple of " + Catalogue.TYPES.size()
+                                               + " (the facility types), so a template has the facility's type; got " + templates);
+        }
+        this.templates = templates;
+        this.cloning = clone;
+        this.firstFacility = firstFacility;
+        return this;
+    }
+
+    /** The facility whose plan facility {@code no} follows. */
+    int planOf(int no) {
+        return templates > 0 ? no % templates : no;
+    }
+
+    private boolean cloned(int no) {
+        return cloning && templates > 0 && no >= templates;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -108,11 +137,14 @@ public final class DataGenerator {
         try (Connection admin = target.connect()) {
             prepareRun(admin);
         }
-        long totalDays = (long) size.facilities() * size.days();
+        long functionFacilities = java.util.stream.IntStream.range(firstFacility, size.facilities()).filter(f -> !cloned(f)).count();
+        long totalDays = functionFacilities * size.days();
         Map<Integer, Integer> done = progress();
-        facilityDaysDone.set(done.values().stream().mapToLong(d -> d + 1).sum());
-        log("generating %s: %d facilities x %d days from %s, seed %d, %d workers; payment orders %s, refunds %s, settlements %s%s",
+        facilityDaysDone.set(done.entrySet().stream().filter(e -> !cloned(e.getKey())).mapToLong(e -> e.getValue() + 1).sum());
+        log("generating %s: %d facilities x %d days from %s, seed %d, %d workers%s; payment orders %s, refunds %s, settlements %s%s",
                 size.name(), size.facilities(), size.days(), firstDay, seed, workers,
+                templates == 0 ? "" : ", %d templates (%s)".formatted(templates,
+                        cloning ? "facilities " + (templates + 1) + ".." + size.facilities() + " copied set-based" : "all through the functions"),
                 paymentOrders ? "on" : "skipped (functions absent)",
                 refunds ? "on" : "skipped (functions absent)", settlements ? "on" : "skipped (functions absent)",
                 done.isEmpty() ? "" : "; resuming, " + facilityDaysDone.get() + " facility-days already done");
@@ -128,7 +160,10 @@ public final class DataGenerator {
         List<Connection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
             List<Future<?>> jobs = new ArrayList<>();
-            for (int f = 0; f < size.facilities(); f++) {
+            for (int f = firstFacility; f < size.facilities(); f++) {
+                if (cloned(f)) {
+                    continue;
+                }
                 int facility = f;
                 int from = done.getOrDefault(f, -2) + 1;
                 if (from >= size.days()) {
@@ -156,6 +191,7 @@ public final class DataGenerator {
             }
         }
         report(totalDays, baseline, tickStart, doneAtStart);
+        clonePhase();
         PROFILE.entrySet().stream().sorted(Comparator.comparing(e -> -e.getValue()[1].get()))
                 .forEach(e -> log("%8d calls %9.1f ms  %s", e.getValue()[0].get(), e.getValue()[1].get() / 1e6, e.getKey()));
         finish();
@@ -177,29 +213,31 @@ public final class DataGenerator {
                     create table if not exists bench.facility_progress (
                       facility_no integer primary key, facility_id uuid not null, last_day integer not null,
                       updated_at timestamptz not null default now());
+                    alter table bench.run add column if not exists templates integer not null default 0;
                     grant usage on schema bench to careledger_app;
                     grant select, insert, update on bench.facility_progress to careledger_app;
                     grant select on bench.run to careledger_app;
                     """);
             LocalDate today = LocalDate.now(IST);
-            try (ResultSet rs = st.executeQuery("select size, facilities, days, seed, first_day from bench.run")) {
+            try (ResultSet rs = st.executeQuery("select size, facilities, days, seed, first_day, templates from bench.run")) {
                 if (rs.next()) {
                     if (!rs.getString(1).equals(size.name()) || rs.getInt(2) != size.facilities()
-                            || rs.getInt(3) != size.days() || rs.getLong(4) != seed) {
-                        throw new IllegalStateException("this database holds a %s run of %d facilities, %d days, seed %d: "
-                                .formatted(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getLong(4))
+                            || rs.getInt(3) != size.days() || rs.getLong(4) != seed || rs.getInt(6) != templates) {
+                        throw new IllegalStateException("this database holds a %s run of %d facilities, %d days, seed %d, templates %d: "
+                                .formatted(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getInt(6))
                                 + "rerun with those settings to continue it, or start on an empty database (--fresh)");
                     }
                     firstDay = rs.getObject(5, LocalDate.class);
                 } else {
                     firstDay = today.minusDays(size.days());
                     try (PreparedStatement ps = admin.prepareStatement(
-                            "insert into bench.run (size, facilities, days, seed, first_day) values (?, ?, ?, ?, ?)")) {
+                            "insert into bench.run (size, facilities, days, seed, first_day, templates) values (?, ?, ?, ?, ?, ?)")) {
                         ps.setString(1, size.name());
                         ps.setInt(2, size.facilities());
                         ps.setInt(3, size.days());
                         ps.setLong(4, seed);
                         ps.setObject(5, firstDay);
+                        ps.setInt(6, templates);
                         ps.execute();
                     }
                 }
@@ -230,6 +268,74 @@ public final class DataGenerator {
             }
         }
         admin.commit();
+    }
+
+    /**
+     * The set-based path: each facility from the templates on is copied from its template, one facility per
+     * transaction, as the superuser with triggers and foreign-key checks off (FacilityClone). Resumable: a facility
+     * recorded in bench.facility_progress is there already.
+     */
+    private void clonePhase() throws SQLException {
+        if (!cloning || templates == 0 || size.facilities() <= templates) {
+            return;
+        }
+        Map<Integer, Integer> done = progress();
+        Map<Integer, UUID> ids = new LinkedHashMap<>();
+        try (Connection c = target.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select facility_no, facility_id from bench.facility_progress")) {
+            while (rs.next()) {
+                ids.put(rs.getInt(1), rs.getObject(2, UUID.class));
+            }
+        }
+        List<Integer> todo = java.util.stream.IntStream.range(Math.max(firstFacility, templates), size.facilities())
+                .filter(f -> !done.containsKey(f)).boxed().toList();
+        if (todo.isEmpty()) {
+            return;
+        }
+        for (int t = 0; t < templates && t < size.facilities(); t++) {
+            if (!ids.containsKey(t)) {
+                throw new IllegalStateException("template facility " + (t + 1) + " is not in this database: generate it first");
+            }
+        }
+        try (Connection c = target.connect()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("set synchronous_commit = off");
+                st.execute("set jit = off");
+            }
+            FacilityClone clone = new FacilityClone(c);
+            c.commit();
+            long start = System.nanoTime(), rows = 0, lastLog = 0;
+            int n = 0;
+            log("copying %d facilities set-based from their templates (%d already there)",
+                    todo.size(), size.facilities() - Math.max(firstFacility, templates) - todo.size());
+            for (int f : todo) {
+                int t = planOf(f);
+                try {
+                    rows += clone.copy(c, seed, t, ids.get(t), f);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "insert into bench.facility_progress (facility_no, facility_id, last_day) values (?, ?, ?)")) {
+                        ps.setInt(1, f);
+                        ps.setObject(2, FacilityClone.newId(ids.get(t), f));
+                        ps.setInt(3, done.get(t));
+                        ps.execute();
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw new IllegalStateException("copying facility " + (f + 1) + " from " + (t + 1) + ": " + e.getMessage(), e);
+                }
+                n++;
+                long now = System.nanoTime();
+                if (now - lastLog > 2_000_000_000L || n == todo.size()) {
+                    lastLog = now;
+                    double seconds = Math.max(0.001, (now - start) / 1e9);
+                    log("copied %,d/%,d facilities  rows %,d (%,.0f rows/s)  elapsed %s  eta %s", n, todo.size(), rows,
+                            rows / seconds, human(Duration.ofSeconds((long) seconds)),
+                            human(Duration.ofSeconds((long) (seconds * (todo.size() - n) / n))));
+                }
+            }
+        }
     }
 
     private Map<Integer, Integer> progress() throws SQLException {
@@ -316,10 +422,10 @@ public final class DataGenerator {
     /** What the plan asks for over the whole run: appointments, bills, online payments, cash collections. */
     long[] plannedCounts() {
         long appointments = 0, bills = 0, payments = 0, collections = 0;
-        for (int f = 0; f < size.facilities(); f++) {
+        for (int f = firstFacility; f < size.facilities(); f++) {
             boolean counter = Plan.type(f).counterSalesOnly();
             for (int d = 0; d < size.days(); d++) {
-                for (Plan.Visit v : Plan.day(size, seed, f, d, firstDay.plusDays(d).getDayOfWeek().getValue())) {
+                for (Plan.Visit v : Plan.day(size, seed, planOf(f), d, firstDay.plusDays(d).getDayOfWeek().getValue())) {
                     if (!counter) {
                         appointments++;
                     }
@@ -350,6 +456,8 @@ public final class DataGenerator {
     private final class FacilityWorker {
         private final Connection c;
         private final int no;
+        /** The facility whose plan this one follows: itself, or its template (see --templates). */
+        private final int plan;
         private final Catalogue.Type type;
         private final UUID facility;
         private final UUID admin;
@@ -362,12 +470,13 @@ public final class DataGenerator {
         FacilityWorker(Connection c, int no) {
             this.c = c;
             this.no = no;
-            this.type = Plan.type(no);
+            this.plan = planOf(no);
+            this.type = Plan.type(plan);
             this.facility = Plan.id(seed, "facility", no, 0);
             this.admin = Plan.id(seed, "admin", no, 0);
             this.clerk = Plan.id(seed, "clerk", no, 0);
             this.clerkStaff = Plan.id(seed, "clerk-staff", no, 0);
-            this.cycleDays = switch (no % 4) {
+            this.cycleDays = switch (plan % 4) {
                 case 0, 1 -> 7;
                 case 2 -> 14;
                 default -> 30;
@@ -398,12 +507,14 @@ public final class DataGenerator {
         // -- set-up: rows that are not money, written as the definer role like the demo data ---------------
 
         private void setUp() throws SQLException {
-            String state = no % 6 == 5 ? "29" : "27";
-            String city = Catalogue.CITIES[(no % 6 == 5 ? 8 : 0) + (no / 7) % (no % 6 == 5 ? 4 : 8)];
-            String name = "%s %s %04d".formatted(city, type.label(), no + 1);
-            String letters = letters(no);
-            String gstin = state + "AA" + letters + String.format("%04d", no % 10000) + "F1Z" + (char) ('A' + no % 26);
-            String pan = "AA" + letters + String.format("%04d", no % 10000) + "F";
+            // planned from the template (terms, place, staff, prices, patients); named after the facility itself
+            // (its number in names, e-mails, GSTIN, PAN, invoice prefix, registration and card numbers, gateway ids)
+            Names names = names(no, plan);
+            String state = names.state();
+            String city = names.city();
+            String name = names.name();
+            String gstin = names.gstin();
+            String pan = names.pan();
             try (Statement st = c.createStatement()) {
                 st.execute("set local role careledger_definer");
             }
@@ -411,7 +522,7 @@ public final class DataGenerator {
                     insert into facilities (id, name, legal_name, type, status, city, state_code, gstin, invoice_prefix)
                     values (?, ?, ?, ?::facility_type, 'active', ?, ?, ?, ?)""",
                     facility, name, name + " Private Limited", type.name(), city, state, gstin,
-                    type.prefix() + letters.substring(1));
+                    names.invoicePrefix());
             exec("""
                     insert into users (id, email, display_name, password_hash, role, facility_id) values
                       (?, ?, ?, '!', 'facility_admin', ?), (?, ?, ?, '!', 'staff', ?)""",
@@ -419,8 +530,8 @@ public final class DataGenerator {
                     clerk, "billing.%04d@bench.careledger.test".formatted(no + 1), "Billing clerk of " + name, facility);
             // terms vary by facility: commission on cash by percentage, by a fixed fee per bill, or none;
             // settlement cycle, netting and TDS
-            boolean commission = no % 10 != 9;
-            boolean fixed = no % 5 == 3;
+            boolean commission = plan % 10 != 9;
+            boolean fixed = plan % 5 == 3;
             exec("""
                     insert into facility_configurations (facility_id, effective_from, gst_rate, cash_commission_applies,
                         cash_commission_type, cash_commission_rate, cash_commission_fixed_paise, gst_on_cash_commission,
@@ -429,10 +540,10 @@ public final class DataGenerator {
                     values (?, now(), 0.18, ?, ?::cash_commission_type, ?::numeric, ?, true,
                         ?::gateway_fee_bearer, ?::numeric, ?::settlement_cycle, 0, ?, ?, ?, 'HDFC0001234', ?)""",
                     facility, commission, fixed ? "fixed_per_bill" : "percentage",
-                    commission && !fixed ? "0.0" + (1 + no % 3) : null, commission && fixed ? 2000L + 1000L * (no % 4) : null,
-                    no % 3 == 0 ? "facility" : "platform", no % 5 == 0 ? "0.01" : "0",
+                    commission && !fixed ? "0.0" + (1 + plan % 3) : null, commission && fixed ? 2000L + 1000L * (plan % 4) : null,
+                    plan % 3 == 0 ? "facility" : "platform", plan % 5 == 0 ? "0.01" : "0",
                     switch (cycleDays) { case 7 -> "weekly"; case 14 -> "fortnightly"; default -> "monthly"; },
-                    no % 8 != 7, name, "5010" + String.format("%08d", no + 1), pan);
+                    plan % 8 != 7, name, "5010" + String.format("%08d", no + 1), pan);
             exec("""
                     insert into facility_method_rates (facility_id, effective_from, method, gateway_mdr, platform_mdr)
                     select c.facility_id, c.effective_from, r.method::payment_method, r.gateway_mdr, r.platform_mdr
@@ -448,8 +559,8 @@ public final class DataGenerator {
             for (int k = 0; k < type.clinicians(); k++) {
                 exec("insert into staff (id, facility_id, kind, display_name, registration_number) values (?, ?, ?::staff_kind, ?, ?)",
                         Plan.id(seed, "clinician", no, k), facility, type.staffKind(),
-                        (type.staffKind().equals("doctor") ? "Dr. " : "") + Catalogue.FIRST[(no + k) % 20] + " "
-                                + Catalogue.LAST[(no * 3 + k) % 20], "MMC-%06d".formatted(no * 10 + k));
+                        (type.staffKind().equals("doctor") ? "Dr. " : "") + Catalogue.FIRST[(plan + k) % 20] + " "
+                                + Catalogue.LAST[(plan * 3 + k) % 20], "MMC-%06d".formatted(no * 10 + k));
             }
             for (int k = 0; k < type.services().size(); k++) {
                 Catalogue.Service s = type.services().get(k);
@@ -457,7 +568,7 @@ public final class DataGenerator {
                         insert into services (id, facility_id, code, name, category, price_paise, hsn_sac_code, gst_rate, duration_minutes)
                         values (?, ?, ?, ?, ?::service_category, ?, ?, 0, ?)""",
                         Plan.id(seed, "service", no, k), facility, s.code(), s.name(), s.category(),
-                        s.pricePaise() * (95 + no % 11) / 100, s.sac(), s.minutes());
+                        s.pricePaise() * (95 + plan % 11) / 100, s.sac(), s.minutes());
             }
             for (int k = 0; k < type.products().size(); k++) {
                 Catalogue.Product p = type.products().get(k);
@@ -498,7 +609,7 @@ public final class DataGenerator {
                            '+91 9' || lpad(((substring(h from 41 for 24))::bigint * 61 % 1000000000)::text, 9, '0'),
                            case when i % 5 < 3 then card end
                     from people""",
-                    seed + ":" + no, seed + ":" + no, size.patientsPerFacility(), no, seed + ":" + no, facility,
+                    seed + ":" + plan, seed + ":" + no, size.patientsPerFacility(), no, seed + ":" + no, facility,
                     type.prefix() + "R" + (no + 1) + "-", textArray(Catalogue.FIRST), textArray(Catalogue.LAST));
             try (Statement st = c.createStatement()) {
                 st.execute("set local role " + APP_ROLE);
@@ -511,7 +622,7 @@ public final class DataGenerator {
         /** Returns whether it wrote anything (and so needs a commit). */
         private boolean day(int d) throws SQLException {
             LocalDate date = firstDay.plusDays(d);
-            List<Plan.Visit> visits = Plan.day(size, seed, no, d, date.getDayOfWeek().getValue());
+            List<Plan.Visit> visits = Plan.day(size, seed, plan, d, date.getDayOfWeek().getValue());
             boolean paymentBoundary = (d + 1) % 7 == 0 && unsettledPayments;
             boolean settlementBoundary = settlements && (d + 1) % cycleDays == 0 && unsettledItems;
             if (visits.isEmpty() && !paymentBoundary && !settlementBoundary) {
@@ -807,7 +918,7 @@ public final class DataGenerator {
                 }
                 String utr = "%sB%d%04d%04d".formatted(gateway.equals("razorpay") ? "RZP" : "PAYU", seed % 1000, no, d);
                 // one batch in forty states ten rupees less than its items add up to: flagged mismatched
-                long shortfall = Math.floorMod(Plan.mix(seed, no, d), 40) == 0 ? 1000 : 0;
+                long shortfall = Math.floorMod(Plan.mix(seed, plan, d), 40) == 0 ? 1000 : 0;
                 Array p = uuidArray(payments.toArray()), r = uuidArray(paidBack.toArray());
                 // what the gateway pays: each payment less its fee and the fee's GST, less what it refunded
                 String refunded = refunds
@@ -826,7 +937,7 @@ public final class DataGenerator {
         /** A settlement of the cycle: made, submitted, approved and paid; the last cycles stay pending. */
         private void settle(int d, LocalDate date) throws SQLException {
             context(c, superAdmin, null);
-            boolean netting = no % 8 != 7;
+            boolean netting = plan % 8 != 7;
             LocalDate today = LocalDate.now(IST);
             LocalDate from = date.minusDays(cycleDays - 1);
             for (String kind : netting ? List.of("mixed") : List.of("online_pg", "cash_commission")) {
@@ -976,6 +1087,21 @@ public final class DataGenerator {
         time("set context", t);
     }
 
+    /** What names facility {@code no} planned as facility {@code plan}: its number, in the template's city and state. */
+    record Names(String state, String city, String name, String gstin, String pan, String invoicePrefix) {
+    }
+
+    static Names names(int no, int plan) {
+        Catalogue.Type type = Plan.type(plan);
+        String state = plan % 6 == 5 ? "29" : "27";
+        String city = Catalogue.CITIES[(plan % 6 == 5 ? 8 : 0) + (plan / 7) % (plan % 6 == 5 ? 4 : 8)];
+        String name = "%s %s %04d".formatted(city, type.label(), no + 1);
+        String letters = letters(no);
+        String gstin = state + "AA" + letters + String.format("%04d", no % 10000) + "F1Z" + (char) ('A' + no % 26);
+        String pan = "AA" + letters + String.format("%04d", no % 10000) + "F";
+        return new Names(state, city, name, gstin, pan, type.prefix() + letters.substring(1));
+    }
+
     private static String letters(int no) {
         StringBuilder s = new StringBuilder();
         int x = no;
@@ -1054,6 +1180,10 @@ public final class DataGenerator {
             System.out.println("""
                     bench/generate [--size small|medium|large] [--facilities N] [--seed N] [--workers N]
                                    [--data-dir DIR] [--fresh]                   embedded PostgreSQL (default target/bench-postgres)
+                                   [--templates T]                             plan facility k as facility ((k-1) mod T)+1 and copy
+                                                                               facilities T+1.. set-based from it (large: 14; 0: off)
+                                   [--clone on|off]                            off: every facility through the functions, as planned
+                                   [--from K]                                  start at facility K (1-based), for comparisons
                                    [--plan]                                    print what the size plans, write nothing
                                    [--url JDBC_URL --user ROLE [--password P]]  an existing migrated database""");
             return;
@@ -1064,10 +1194,15 @@ public final class DataGenerator {
         }
         long seed = Long.parseLong(o.getOrDefault("seed", "20260101"));
         int workers = Integer.parseInt(o.getOrDefault("workers", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors()))));
+        // large: two templates of each type, so the terms that vary by facility number vary among them too; the other
+        // 986 facilities are copies (see bench/README.md)
+        int templates = Integer.parseInt(o.getOrDefault("templates", size.name().equals("large") ? "14" : "0"));
+        boolean clone = !o.getOrDefault("clone", "on").equals("off");
+        int from = Integer.parseInt(o.getOrDefault("from", "1")) - 1;
 
         if (o.containsKey("plan")) {
             // what the size plans, without a database: for choosing sizes
-            DataGenerator plan = new DataGenerator(null, size, seed, workers, false);
+            DataGenerator plan = new DataGenerator(null, size, seed, workers, false).templates(templates, clone, from);
             plan.firstDay = LocalDate.now(IST).minusDays(size.days());
             long[] n = plan.plannedCounts();
             System.out.printf("%s: %,d facilities, %,d appointments, %,d bills, %,d online payments, %,d cash collections%n",
@@ -1076,7 +1211,7 @@ public final class DataGenerator {
         }
         if (o.containsKey("url")) {
             Target target = new Target(o.get("url"), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""));
-            print(new DataGenerator(target, size, seed, workers, false).run());
+            print(new DataGenerator(target, size, seed, workers, false).templates(templates, clone, from).run());
             return;
         }
         Path data = Path.of(o.getOrDefault("data-dir", "target/bench-postgres"));
@@ -1099,7 +1234,8 @@ public final class DataGenerator {
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             String url = server.jdbcUrl(EmbeddedPostgresAutoConfiguration.DATABASE);
             migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-            print(new DataGenerator(new Target(url, LocalPostgres.SUPERUSER, ""), size, seed, workers, false).run());
+            print(new DataGenerator(new Target(url, LocalPostgres.SUPERUSER, ""), size, seed, workers, false)
+                    .templates(templates, clone, from).run());
             System.out.println("[bench] data directory: " + server.dataDirectory());
         }
     }
