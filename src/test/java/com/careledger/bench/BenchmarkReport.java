@@ -67,6 +67,11 @@ final class BenchmarkReport {
                 the number of facilities is the refresh of the materialized views (section 4), which reads every
                 facility, and the tables' total size.
 
+                With templates (`--templates T`, the default for medium and large) facility k is planned as facility
+                ((k-1) mod T)+1, and facilities T+1 onwards are copied set-based from their template with their own ids,
+                names and numbers: the rows the function path would write for them (`ClonedFacilitiesTest`,
+                bench/README.md). The measured facility, facility 1, is a template.
+
                 """);
         long earlier = r.rows().getOrDefault(EARLIER_POSTING, 0L);
         if (earlier > 0) {

@@ -171,8 +171,12 @@ public final class Benchmarks {
             // what the generator recorded: the size and facilities the data was made with
             try (ResultSet rs = st.executeQuery("""
                     select case when to_regclass('bench.run') is not null then
-                      (select string_agg(format('%s, %s facilities x %s days, seed %s, first day %s',
-                                                size, facilities, days, seed, first_day), '; ') from bench.run) end""")) {
+                      (select string_agg(format('%s, %s facilities x %s days, seed %s, first day %s%s',
+                                                size, facilities, days, seed, first_day,
+                                                case when t.n > 0 then format(', %s templates (facilities %s..%s copied set-based)',
+                                                                              t.n, t.n + 1, facilities) else '' end),
+                                         '; ')
+                       from bench.run r cross join lateral (select coalesce((to_jsonb(r) ->> 'templates')::int, 0) as n) t) end""")) {
                 rs.next();
                 if (rs.getString(1) != null) {
                     size = rs.getString(1);
@@ -1155,7 +1159,7 @@ public final class Benchmarks {
         }
         if (o.containsKey("help")) {
             System.out.println("""
-                    bench/run [--size small|medium|large] [--facilities N] [--skip-generate] [--quick]
+                    bench/run [--size small|medium|large] [--facilities N] [--templates T] [--skip-generate] [--quick]
                               [--data-dir DIR]                               embedded PostgreSQL (default target/bench-postgres)
                               [--url JDBC_URL --user ROLE [--password P]]    an existing database
                               [--out FILE]                                   default docs/benchmarks.md""");
@@ -1166,13 +1170,14 @@ public final class Benchmarks {
             size = size.withFacilities(Integer.parseInt(o.get("facilities")));
         }
         Iterations iterations = o.containsKey("quick") ? Iterations.SMOKE : Iterations.FULL;
+        int templates = Integer.parseInt(o.getOrDefault("templates", String.valueOf(DataGenerator.defaultTemplates(size))));
         Path out = Path.of(o.getOrDefault("out", "docs/benchmarks.md"));
         boolean generate = !o.containsKey("skip-generate");
         String command = "bench/run " + String.join(" ", args);
         if (o.containsKey("url")) {
             DataGenerator.Target target = new DataGenerator.Target(o.get("url"), o.getOrDefault("user", "postgres"),
                     o.getOrDefault("password", ""));
-            runAndWrite(target, size, generate, iterations, out, command);
+            runAndWrite(target, size, templates, generate, iterations, out, command);
             return;
         }
         Path data = Path.of(o.getOrDefault("data-dir", "target/bench-postgres"));
@@ -1186,7 +1191,7 @@ public final class Benchmarks {
             DataGenerator.Target target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
             // an existing data directory is brought to the current schema first, so the run measures this code
             DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-            runAndWrite(target, size, generate, iterations, out, command);
+            runAndWrite(target, size, templates, generate, iterations, out, command);
         }
     }
 
@@ -1200,11 +1205,12 @@ public final class Benchmarks {
         }
     }
 
-    private static void runAndWrite(DataGenerator.Target target, Size size, boolean generate, Iterations iterations,
-                                    Path out, String command) throws Exception {
+    private static void runAndWrite(DataGenerator.Target target, Size size, int templates, boolean generate,
+                                    Iterations iterations, Path out, String command) throws Exception {
         if (generate && isEmpty(target)) {
             System.out.printf("[bench] the database holds no bills: generating the %s size first%n", size.name());
-            new DataGenerator(target, size, 20260101L, Math.max(2, Runtime.getRuntime().availableProcessors()), false).run();
+            new DataGenerator(target, size, 20260101L, Math.max(2, Runtime.getRuntime().availableProcessors()), false)
+                    .templates(templates, true, 0).run();
         }
         Report report = new Benchmarks(target, iterations, false).run(size.name());
         Files.writeString(out, BenchmarkReport.markdown(report, command.strip()));

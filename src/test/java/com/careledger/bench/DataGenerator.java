@@ -108,6 +108,15 @@ public final class DataGenerator {
      * (FacilityClone) instead of run through the functions. {@code firstFacility} (0-based) skips the facilities
      * before it: for the test that makes some of them through the functions in a database of their own.
      */
+    /**
+     * Medium and large: two templates of each type (14), so the terms that vary by facility number vary among them
+     * too, and the other facilities are copies (56 of medium's 70, 986 of large's 1,000; see bench/README.md). A run of
+     * 14 facilities or fewer, and the small size, go through the functions alone.
+     */
+    static int defaultTemplates(Size size) {
+        return size.name().equals("small") || size.facilities() <= 14 ? 0 : 14;
+    }
+
     DataGenerator templates(int templates, boolean clone, int firstFacility) {
         if (templates < 0 || templates % Catalogue.TYPES.size() != 0) {
             throw new IllegalArgumentException("--templates must be a multiple of " + Catalogue.TYPES.size()
@@ -1194,9 +1203,7 @@ public final class DataGenerator {
         }
         long seed = Long.parseLong(o.getOrDefault("seed", "20260101"));
         int workers = Integer.parseInt(o.getOrDefault("workers", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors()))));
-        // large: two templates of each type, so the terms that vary by facility number vary among them too; the other
-        // 986 facilities are copies (see bench/README.md)
-        int templates = Integer.parseInt(o.getOrDefault("templates", size.name().equals("large") ? "14" : "0"));
+        int templates = Integer.parseInt(o.getOrDefault("templates", String.valueOf(defaultTemplates(size))));
         boolean clone = !o.getOrDefault("clone", "on").equals("off");
         int from = Integer.parseInt(o.getOrDefault("from", "1")) - 1;
 
