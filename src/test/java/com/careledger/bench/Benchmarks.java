@@ -244,6 +244,11 @@ public final class Benchmarks {
         Connection c = target.connect();
         try (Statement st = c.createStatement()) {
             st.execute("set role " + role);
+            // --plan-cache-mode: the same on both sides (validated in main)
+            String mode = System.getProperty("bench.planCacheMode");
+            if (mode != null) {
+                st.execute("set plan_cache_mode = " + mode);
+            }
         }
         c.setAutoCommit(false);
         return c;
@@ -1162,12 +1167,20 @@ public final class Benchmarks {
                     bench/run [--size small|medium|large] [--facilities N] [--templates T] [--skip-generate] [--quick]
                               [--data-dir DIR]                               embedded PostgreSQL (default target/bench-postgres)
                               [--url JDBC_URL --user ROLE [--password P]]    an existing database
-                              [--out FILE]                                   default docs/benchmarks.md""");
+                              [--out FILE]                                   default docs/benchmarks.md
+                              [--plan-cache-mode auto|force_custom_plan|force_generic_plan]  both sides' connections""");
             return;
         }
         Size size = Size.named(o.getOrDefault("size", "medium"));
         if (o.containsKey("facilities")) {
             size = size.withFacilities(Integer.parseInt(o.get("facilities")));
+        }
+        if (o.containsKey("plan-cache-mode")) {
+            String mode = o.get("plan-cache-mode");
+            if (!List.of("auto", "force_custom_plan", "force_generic_plan").contains(mode)) {
+                throw new IllegalArgumentException("--plan-cache-mode is auto, force_custom_plan or force_generic_plan; got " + mode);
+            }
+            System.setProperty("bench.planCacheMode", mode);
         }
         Iterations iterations = o.containsKey("quick") ? Iterations.SMOKE : Iterations.FULL;
         int templates = Integer.parseInt(o.getOrDefault("templates", String.valueOf(DataGenerator.defaultTemplates(size))));
