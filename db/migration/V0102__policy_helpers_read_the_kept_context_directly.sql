@@ -8,8 +8,10 @@
 -- app.cached_request_context), each with its own search_path switch. Now
 -- app.visible_facilities, app.administered_facilities, app.has_permission and
 -- app.facilities_permitting each read this transaction's row with one
--- statement, and the row also keeps the staff member's permissions, read once
--- with the role when the context is set. Without a kept row (a transaction
+-- statement, from the view app.this_transaction_context: a view is expanded
+-- into the statement that reads it, so the lookup is written once and costs
+-- no call. The row also keeps the staff member's permissions, read once with
+-- the role when the context is set. Without a kept row (a transaction
 -- read-only from its start) each falls back to V0093's signature check.
 -- Answers are unchanged.
 -- ============================================================================
@@ -17,6 +19,21 @@
 alter table app.request_contexts add column permissions text[];
 comment on column app.request_contexts.permissions is
   'A staff member''s permissions at the facility entered, read when the context was set; null for the roles whose permissions are a rule (admins: everything but clinical.*).';
+
+-- This transaction's kept row, if the settings are still the ones signed. Invoker rights and no grant: only the
+-- definer functions below (and the definer role) read it.
+create view app.this_transaction_context with (security_invoker = true) as
+  select c.*
+  from app.request_contexts c
+  where c.backend_pid = pg_catalog.pg_backend_pid()
+    and c.transaction_start = pg_catalog.now()
+    and c.user_setting = coalesce(pg_catalog.current_setting('app.user_id', true), '')
+    and c.tenant_setting = coalesce(pg_catalog.current_setting('app.current_tenant', true), '')
+    and c.signature = coalesce(pg_catalog.current_setting('app.context_sig', true), '');
+revoke all on app.this_transaction_context from public;
+alter view app.this_transaction_context owner to careledger_definer;
+comment on view app.this_transaction_context is
+  'The row app.set_current_user/app.set_current_tenant kept for this process and transaction, if the settings are still the ones signed; read only by definer functions.';
 
 create or replace function app.remember_request_context() returns void
 language plpgsql volatile security definer
@@ -93,46 +110,6 @@ $$;
 revoke all on function app.kept_context_permits(user_role, text[], text) from public;
 alter function app.kept_context_permits(user_role, text[], text) owner to careledger_definer;
 
-create or replace function app.visible_facilities() returns uuid[]
-language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
-as $$
-declare
-  v_found boolean;
-  v_visible uuid[];
-begin
-  select true, c.visible into v_found, v_visible from app.request_contexts c
-  where c.backend_pid = pg_backend_pid() and c.transaction_start = now()
-    and c.user_setting = coalesce(current_setting('app.user_id', true), '')
-    and c.tenant_setting = coalesce(current_setting('app.current_tenant', true), '')
-    and c.signature = coalesce(current_setting('app.context_sig', true), '');
-  if v_found is null then
-    return app.context_facilities(false);
-  end if;
-  return coalesce(v_visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
-end
-$$;
-
-create or replace function app.administered_facilities() returns uuid[]
-language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
-as $$
-declare
-  v_found boolean;
-  v_administered uuid[];
-begin
-  select true, c.administered into v_found, v_administered from app.request_contexts c
-  where c.backend_pid = pg_backend_pid() and c.transaction_start = now()
-    and c.user_setting = coalesce(current_setting('app.user_id', true), '')
-    and c.tenant_setting = coalesce(current_setting('app.current_tenant', true), '')
-    and c.signature = coalesce(current_setting('app.context_sig', true), '');
-  if v_found is null then
-    return app.context_facilities(true);
-  end if;
-  return coalesce(v_administered, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
-end
-$$;
-
 -- V0093's rules, for a context without a kept row
 create function app.has_permission_verified(p_permission text) returns boolean
 language plpgsql stable security definer
@@ -159,6 +136,50 @@ $$;
 revoke all on function app.has_permission_verified(text) from public;
 alter function app.has_permission_verified(text) owner to careledger_definer;
 
+create or replace function app.cached_request_context() returns app.request_contexts
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts;
+begin
+  select * into r from app.this_transaction_context;
+  return r;
+end
+$$;
+
+create or replace function app.visible_facilities() returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_found boolean;
+  v_visible uuid[];
+begin
+  select true, c.visible into v_found, v_visible from app.this_transaction_context c;
+  if v_found is null then
+    return app.context_facilities(false);
+  end if;
+  return coalesce(v_visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+end
+$$;
+
+create or replace function app.administered_facilities() returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_found boolean;
+  v_administered uuid[];
+begin
+  select true, c.administered into v_found, v_administered from app.this_transaction_context c;
+  if v_found is null then
+    return app.context_facilities(true);
+  end if;
+  return coalesce(v_administered, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+end
+$$;
+
 create or replace function app.has_permission(p_permission text) returns boolean
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
@@ -166,11 +187,7 @@ as $$
 declare
   r app.request_contexts;
 begin
-  select * into r from app.request_contexts c
-  where c.backend_pid = pg_backend_pid() and c.transaction_start = now()
-    and c.user_setting = coalesce(current_setting('app.user_id', true), '')
-    and c.tenant_setting = coalesce(current_setting('app.current_tenant', true), '')
-    and c.signature = coalesce(current_setting('app.context_sig', true), '');
+  select * into r from app.this_transaction_context;
   if r.backend_pid is null then
     return app.has_permission_verified(p_permission);
   end if;
@@ -189,11 +206,7 @@ declare
   r app.request_contexts;
   v_permission text;
 begin
-  select * into r from app.request_contexts c
-  where c.backend_pid = pg_backend_pid() and c.transaction_start = now()
-    and c.user_setting = coalesce(current_setting('app.user_id', true), '')
-    and c.tenant_setting = coalesce(current_setting('app.current_tenant', true), '')
-    and c.signature = coalesce(current_setting('app.context_sig', true), '');
+  select * into r from app.this_transaction_context;
   if r.backend_pid is null then
     -- no kept row: V0101's answer through the signature-checked helpers
     if cardinality(app.visible_facilities()) = 0 then
