@@ -26,9 +26,15 @@
 -- application.properties, so the driver does not begin it read-only itself).
 --
 -- What is read once per transaction: the user's role, home facility and
--- status, and the facility set of admins and staff. The super admin's set of
--- every facility is still read when asked, so a facility onboarded in the same
--- transaction is seen. A staff member's permissions are still read per call.
+-- status, the facility set of admins and staff, and a staff member's
+-- permissions. The super admin's set of every facility is still read when
+-- asked, so a facility onboarded in the same transaction is seen.
+--
+-- The helpers every policy calls (app.visible_facilities,
+-- app.administered_facilities, app.has_permission) read the row with one
+-- statement each, from the view app.this_transaction_context: a view is
+-- expanded into the statement that reads it, so the lookup is written once
+-- and costs no nested call.
 -- ============================================================================
 
 create unlogged table app.request_contexts (
@@ -43,7 +49,10 @@ create unlogged table app.request_contexts (
   home_facility     uuid,
   -- null: every facility (the super admin or a system principal that entered none), read when asked
   visible           uuid[],
-  administered      uuid[]
+  administered      uuid[],
+  -- a staff member's permissions at the facility entered; null for the roles whose permissions are a rule
+  -- (admins and the super admin: everything but clinical.*)
+  permissions       text[]
 );
 alter table app.request_contexts enable row level security;
 alter table app.request_contexts force row level security;
@@ -51,6 +60,21 @@ revoke all on app.request_contexts from public;
 alter table app.request_contexts owner to careledger_definer;
 comment on table app.request_contexts is
   'The request context each server process verified in its current transaction (V0094); written and read only by definer functions.';
+
+-- This transaction's kept row, if the settings are still the ones signed. Invoker rights and no grant: only the
+-- definer functions below (and the definer role) read it.
+create view app.this_transaction_context with (security_invoker = true) as
+  select c.*
+  from app.request_contexts c
+  where c.backend_pid = pg_catalog.pg_backend_pid()
+    and c.transaction_start = pg_catalog.now()
+    and c.user_setting = coalesce(pg_catalog.current_setting('app.user_id', true), '')
+    and c.tenant_setting = coalesce(pg_catalog.current_setting('app.current_tenant', true), '')
+    and c.signature = coalesce(pg_catalog.current_setting('app.context_sig', true), '');
+revoke all on app.this_transaction_context from public;
+alter view app.this_transaction_context owner to careledger_definer;
+comment on view app.this_transaction_context is
+  'The row app.set_current_user/app.set_current_tenant kept for this process and transaction, if the settings are still the ones signed; read only by definer functions.';
 
 -- The context as app.set_current_user/app.set_current_tenant left it, verified
 -- by its signature (V0093's app.signed_context, unchanged in what it answers).
@@ -75,7 +99,7 @@ revoke all on function app.verify_signed_context() from public;
 alter function app.verify_signed_context() owner to careledger_definer;
 
 -- This transaction's verified row, if the settings still are what was signed;
--- a row of nulls otherwise.
+-- a row of nulls otherwise (for the helpers that need the whole row).
 create function app.cached_request_context() returns app.request_contexts
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
@@ -83,12 +107,7 @@ as $$
 declare
   r app.request_contexts;
 begin
-  select * into r from app.request_contexts c
-  where c.backend_pid = pg_backend_pid()
-    and c.transaction_start = now()
-    and c.user_setting = coalesce(current_setting('app.user_id', true), '')
-    and c.tenant_setting = coalesce(current_setting('app.current_tenant', true), '')
-    and c.signature = coalesce(current_setting('app.context_sig', true), '');
+  select * into r from app.this_transaction_context;
   return r;
 end
 $$;
@@ -105,6 +124,7 @@ declare
   c record;
   v_visible uuid[];
   v_administered uuid[];
+  v_permissions text[] := '{}'::text[];
 begin
   if current_setting('transaction_read_only') = 'on' then
     return;
@@ -118,24 +138,34 @@ begin
       v_visible := array[c.ctx_tenant];
       v_administered := v_visible;
     end if;
+    v_permissions := null;
   elsif c.ctx_role in ('facility_admin', 'staff') and c.ctx_home = c.ctx_tenant then
     v_visible := array[c.ctx_home];
-    v_administered := case when c.ctx_role = 'facility_admin' then v_visible else '{}'::uuid[] end;
+    if c.ctx_role = 'facility_admin' then
+      v_administered := v_visible;
+      v_permissions := null;
+    else
+      v_administered := '{}'::uuid[];
+      select coalesce(array_agg(distinct p.permission order by p.permission), '{}'::text[]) into v_permissions
+      from public.staff s
+      join public.facility_staff_permissions p on p.facility_id = s.facility_id and p.kind = s.kind
+      where s.user_id = c.ctx_user and s.active;
+    end if;
   else
     v_visible := '{}'::uuid[];
     v_administered := '{}'::uuid[];
   end if;
   insert into app.request_contexts as r
     (backend_pid, transaction_start, user_setting, tenant_setting, signature, user_id, tenant_id, role,
-     home_facility, visible, administered)
+     home_facility, visible, administered, permissions)
   values (pg_backend_pid(), now(), coalesce(current_setting('app.user_id', true), ''),
           coalesce(current_setting('app.current_tenant', true), ''), current_setting('app.context_sig', true),
-          c.ctx_user, c.ctx_tenant, c.ctx_role, c.ctx_home, v_visible, v_administered)
+          c.ctx_user, c.ctx_tenant, c.ctx_role, c.ctx_home, v_visible, v_administered, v_permissions)
   on conflict (backend_pid) do update
     set transaction_start = excluded.transaction_start, user_setting = excluded.user_setting,
         tenant_setting = excluded.tenant_setting, signature = excluded.signature, user_id = excluded.user_id,
         tenant_id = excluded.tenant_id, role = excluded.role, home_facility = excluded.home_facility,
-        visible = excluded.visible, administered = excluded.administered;
+        visible = excluded.visible, administered = excluded.administered, permissions = excluded.permissions;
   -- now and then, forget processes that have ended
   if random() < 0.01 then
     delete from app.request_contexts r
@@ -228,17 +258,64 @@ begin
 end
 $$;
 
+-- The permission rule on a kept row: admins and the super admin everything but
+-- clinical.*, staff what their kind was granted, nobody else anything (null
+-- for no role, as app.has_permission answered before).
+create function app.kept_context_permits(p_role user_role, p_permissions text[], p_permission text) returns boolean
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select case
+    when p_role is null then null
+    when p_role in ('super_admin', 'system', 'facility_admin') then p_permission not like 'clinical.%'
+    when p_role = 'staff' then p_permission = any (coalesce(p_permissions, '{}'::text[]))
+    else false
+  end
+$$;
+revoke all on function app.kept_context_permits(user_role, text[], text) from public;
+alter function app.kept_context_permits(user_role, text[], text) owner to careledger_definer;
+
+-- V0093's permission rules through the signature check, for a context
+-- without a kept row (policies are bound to app.has_permission itself, so it
+-- is replaced in place, not renamed)
+create function app.has_permission_verified(p_permission text) returns boolean
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  c record;
+begin
+  c := app.verify_signed_context();
+  if c.ctx_role is null then
+    return null;
+  elsif c.ctx_role = 'facility_admin' and c.ctx_home = c.ctx_tenant then
+    return p_permission not like 'clinical.%';
+  elsif c.ctx_role in ('super_admin', 'system') then
+    return p_permission not like 'clinical.%';
+  elsif c.ctx_role = 'staff' and c.ctx_home = c.ctx_tenant then
+    return exists (select 1 from public.staff s
+                   join public.facility_staff_permissions p on p.facility_id = s.facility_id and p.kind = s.kind
+                   where s.user_id = c.ctx_user and s.active and p.permission = p_permission);
+  end if;
+  return false;
+end
+$$;
+revoke all on function app.has_permission_verified(text) from public;
+alter function app.has_permission_verified(text) owner to careledger_definer;
+
 create or replace function app.visible_facilities() returns uuid[]
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  r app.request_contexts := app.cached_request_context();
+  v_found boolean;
+  v_visible uuid[];
 begin
-  if r.backend_pid is null then
+  select true, c.visible into v_found, v_visible from app.this_transaction_context c;
+  if v_found is null then
     return app.context_facilities(false);
   end if;
-  return coalesce(r.visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+  return coalesce(v_visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
 end
 $$;
 
@@ -247,14 +324,39 @@ language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  r app.request_contexts := app.cached_request_context();
+  v_found boolean;
+  v_administered uuid[];
 begin
-  if r.backend_pid is null then
+  select true, c.administered into v_found, v_administered from app.this_transaction_context c;
+  if v_found is null then
     return app.context_facilities(true);
   end if;
-  return coalesce(r.administered, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+  return coalesce(v_administered, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
 end
 $$;
+
+create or replace function app.has_permission(p_permission text) returns boolean
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts;
+begin
+  select * into r from app.this_transaction_context;
+  if r.backend_pid is null then
+    return app.has_permission_verified(p_permission);
+  end if;
+  if r.role in ('facility_admin', 'staff') and r.home_facility is distinct from r.tenant_id then
+    return false;
+  end if;
+  return app.kept_context_permits(r.role, r.permissions, p_permission);
+end
+$$;
+revoke all on function app.has_permission(text) from public;
+grant execute on function app.has_permission(text) to careledger_app;
+alter function app.has_permission(text) owner to careledger_definer;
+comment on function app.has_permission(text) is
+  'Whether the request context holds a permission: from the row kept for this transaction (V0094), else by the signature check.';
 
 -- Whether this transaction's context was verified once and kept (for tests
 -- and the benchmarks; it reveals nothing the caller does not know).

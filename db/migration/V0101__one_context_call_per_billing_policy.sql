@@ -16,15 +16,28 @@ language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_visible uuid[] := app.visible_facilities();
+  r app.request_contexts;
   v_permission text;
 begin
-  if cardinality(v_visible) = 0 then
-    return v_visible;
+  select * into r from app.this_transaction_context;
+  if r.backend_pid is null then
+    -- no kept row: the same answer through the signature-checked helpers
+    if cardinality(app.visible_facilities()) = 0 then
+      return '{}'::uuid[];
+    end if;
+    foreach v_permission in array coalesce(p_any_of, '{}'::text[]) loop
+      if app.has_permission(v_permission) then
+        return app.visible_facilities();
+      end if;
+    end loop;
+    return '{}'::uuid[];
+  end if;
+  if r.visible is not null and cardinality(r.visible) = 0 then
+    return '{}'::uuid[];
   end if;
   foreach v_permission in array coalesce(p_any_of, '{}'::text[]) loop
-    if app.has_permission(v_permission) then
-      return v_visible;
+    if app.kept_context_permits(r.role, r.permissions, v_permission) then
+      return coalesce(r.visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
     end if;
   end loop;
   return '{}'::uuid[];

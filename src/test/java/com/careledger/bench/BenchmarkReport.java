@@ -259,7 +259,7 @@ final class BenchmarkReport {
     static final String RLS_HISTORY = """
             How the ratio came down from 2.52× (the first run) and 1.65× (after V0093):
 
-            - **Verified once per transaction (V0094, V0102).** `app.set_current_user` and `app.set_current_tenant`
+            - **Verified once per transaction (V0094).** `app.set_current_user` and `app.set_current_tenant`
               keep what they verified (role, facilities, a staff member's permissions) in a definer-owned row. The
               policies' helpers read that row with one statement instead of computing an HMAC and looking up the user
               on every call. The helper table above shows the cost per call, including a round trip.
