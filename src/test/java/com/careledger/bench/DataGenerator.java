@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
@@ -306,22 +307,68 @@ public final class DataGenerator {
                 throw new IllegalStateException("template facility " + (t + 1) + " is not in this database: generate it first");
             }
         }
+        // one worker per connection; a worker copies all of a template's facilities, so it reads the template once
+        int lanes = Math.min(workers, Math.min(templates, todo.size()));
+        List<List<Integer>> lanesTodo = new ArrayList<>();
+        for (int w = 0; w < lanes; w++) {
+            lanesTodo.add(new ArrayList<>());
+        }
+        todo.stream().sorted(Comparator.comparingInt(this::planOf).thenComparingInt(f -> f))
+                .forEach(f -> lanesTodo.get(planOf(f) % lanes).add(f));
+        long start = System.nanoTime();
+        AtomicLong rows = new AtomicLong(), lastLog = new AtomicLong();
+        AtomicInteger n = new AtomicInteger();
+        log("copying %d facilities set-based from their templates (%d already there), %d workers",
+                todo.size(), size.facilities() - Math.max(firstFacility, templates) - todo.size(), lanes);
+        ExecutorService pool = Executors.newFixedThreadPool(lanes);
+        List<Future<?>> running = new ArrayList<>();
+        for (List<Integer> lane : lanesTodo) {
+            running.add(pool.submit(() -> {
+                copyLane(lane, ids, done, () -> {
+                    int k = n.incrementAndGet();
+                    long now = System.nanoTime(), last = lastLog.get();
+                    if ((now - last > 2_000_000_000L && lastLog.compareAndSet(last, now)) || k == todo.size()) {
+                        double seconds = Math.max(0.001, (now - start) / 1e9);
+                        log("copied %,d/%,d facilities  rows %,d (%,.0f rows/s)  elapsed %s  eta %s", k, todo.size(), rows.get(),
+                                rows.get() / seconds, human(Duration.ofSeconds((long) seconds)),
+                                human(Duration.ofSeconds((long) (seconds * (todo.size() - k) / k))));
+                    }
+                }, rows);
+                return null;
+            }));
+        }
+        pool.shutdown();
+        try {
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+            throw new IllegalStateException("interrupted while copying", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            pool.shutdownNow();
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Copies the facilities of one worker, each in its own transaction, recording each in bench.facility_progress. */
+    private void copyLane(List<Integer> lane, Map<Integer, UUID> ids, Map<Integer, Integer> done, Runnable copied, AtomicLong rows)
+            throws SQLException {
         try (Connection c = target.connect()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("set synchronous_commit = off");
                 st.execute("set jit = off");
+                // a template's rows are read from temporary tables (FacilityClone.stage): keep them in memory
+                st.execute("set temp_buffers = '512MB'");
             }
             FacilityClone clone = new FacilityClone(c);
             c.commit();
-            long start = System.nanoTime(), rows = 0, lastLog = 0;
-            int n = 0;
-            log("copying %d facilities set-based from their templates (%d already there)",
-                    todo.size(), size.facilities() - Math.max(firstFacility, templates) - todo.size());
-            for (int f : todo) {
+            for (int f : lane) {
                 int t = planOf(f);
                 try {
-                    rows += clone.copy(c, seed, t, ids.get(t), f);
+                    rows.addAndGet(clone.copy(c, seed, t, ids.get(t), f));
                     try (PreparedStatement ps = c.prepareStatement(
                             "insert into bench.facility_progress (facility_no, facility_id, last_day) values (?, ?, ?)")) {
                         ps.setInt(1, f);
@@ -334,15 +381,7 @@ public final class DataGenerator {
                     c.rollback();
                     throw new IllegalStateException("copying facility " + (f + 1) + " from " + (t + 1) + ": " + e.getMessage(), e);
                 }
-                n++;
-                long now = System.nanoTime();
-                if (now - lastLog > 2_000_000_000L || n == todo.size()) {
-                    lastLog = now;
-                    double seconds = Math.max(0.001, (now - start) / 1e9);
-                    log("copied %,d/%,d facilities  rows %,d (%,.0f rows/s)  elapsed %s  eta %s", n, todo.size(), rows,
-                            rows / seconds, human(Duration.ofSeconds((long) seconds)),
-                            human(Duration.ofSeconds((long) (seconds * (todo.size() - n) / n))));
-                }
+                copied.run();
             }
         }
     }

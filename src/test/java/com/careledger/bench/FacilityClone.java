@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The set-based path of the generator: copies every row of a template facility for facility {@code no}, with new
@@ -169,6 +170,17 @@ final class FacilityClone {
                 }
             }
             st.execute("analyze pg_temp.clone_ids");
+            // the facility-less rows by table and key: their audit rows are found by row_key (stage)
+            st.execute("drop table if exists pg_temp.less_ids");
+            st.execute("create temp table less_ids (tbl text, key jsonb)");
+            for (Table t : tables) {
+                if (facilityLessRows.containsKey(t.name())) {
+                    String key = t.uuidKey().getFirst();
+                    st.execute("insert into pg_temp.less_ids select %s, jsonb_build_object(%s, t.%s) from public.%s t where %s"
+                            .formatted(lit(t.name()), lit(key), quote(key), t.name(), rowsOf(t)));
+                }
+            }
+            st.execute("analyze pg_temp.less_ids");
         }
     }
 
@@ -240,39 +252,112 @@ final class FacilityClone {
                 $f$;
                 """.formatted("(" + UUID_PATTERN + ")", no, r.cardFrom(), r.cardTo()));
         // the same in plain SQL for the common case (no id or card number inside), which the planner inlines
-        String chain = "s";
-        for (Map.Entry<String, String> e : r.within().entrySet()) {
-            chain = "replace(" + chain + ", " + lit(e.getKey()) + ", " + lit(e.getValue()) + ")";
-        }
+        String chain = chainOn(r, "s");
         StringBuilder whole = new StringBuilder();
         r.whole().forEach((a, b) -> whole.append(" when s = ").append(lit(a)).append(" then ").append(lit(b)));
         f.append("""
                 create or replace function pg_temp.rs(s text) returns text language sql stable as $f$
                   select case when s ~ '%1$s' or s ~ '%2$s[0-9]{10}' then pg_temp.rw(s)%3$s else %4$s end
                 $f$;
-                create or replace function pg_temp.as_uuid(s text) returns uuid language sql immutable as $f$
-                  select case when s ~ '^%1$s$' then s::uuid end
-                $f$;
                 """.formatted(UUID_PATTERN, r.cardFrom(), whole, chain));
+        // a JSON object with the keys a copy changes found beforehand (stage): what pg_temp.rw does to each value
+        f.append("""
+                create or replace function pg_temp.rjo(j jsonb, ids text[], edits text[]) returns jsonb language sql stable as $f$
+                  select j
+                    || coalesce((select jsonb_object_agg(k, md5((j ->> k) || ':' || %1$d)::uuid::text) from unnest(ids) k), '{}')
+                    || coalesce((select jsonb_object_agg(k, case when jsonb_typeof(j -> k) = 'string' then to_jsonb(pg_temp.rs(j ->> k))
+                                                                else pg_temp.rw((j -> k)::text)::jsonb end)
+                                 from unnest(edits) k), '{}')
+                $f$;
+                """.formatted(no));
         return f.toString();
     }
 
-    /** A JSON object's values one by one: ids of copied rows by a join on clone_ids, strings through pg_temp.rs. */
-    private static String json(String v, int no) {
-        return """
-                case when %1$s is null then null when jsonb_typeof(%1$s) <> 'object' then pg_temp.rw(%1$s::text)::jsonb
-                else coalesce((select jsonb_object_agg(e.key, case
-                       when jsonb_typeof(e.value) = 'string' and exists (select 1 from pg_temp.clone_ids m where m.old = pg_temp.as_uuid(e.value #>> '{}'))
-                         then to_jsonb(md5((e.value #>> '{}') || ':' || %2$d)::uuid::text)
-                       when jsonb_typeof(e.value) = 'string' then to_jsonb(pg_temp.rs(e.value #>> '{}'))
-                       when jsonb_typeof(e.value) in ('object', 'array') then pg_temp.rw(e.value::text)::jsonb
-                       else e.value end)
-                     from jsonb_each(%1$s) e),
-                     '{}'::jsonb) end""".formatted(v, no);
+    /** The literal replacements applied to the expression {@code on}. */
+    private static String chainOn(Renames r, String on) {
+        String chain = on;
+        for (Map.Entry<String, String> e : r.within().entrySet()) {
+            chain = "replace(" + chain + ", " + lit(e.getKey()) + ", " + lit(e.getValue()) + ")";
+        }
+        return chain;
+    }
+
+    /** A string that matches itself in a regular expression. */
+    private static String regexLiteral(String s) {
+        return s.replaceAll("[\\\\.^$|?*+()\\[\\]{}]", "\\\\$0");
     }
 
     private static String lit(String s) {
         return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** The template whose rows the temporary source tables of this connection hold (see stage). */
+    private UUID staged;
+
+    /**
+     * Reads the template facility's rows once into temporary tables (pg_temp.src_0, src_1, … in the order of
+     * {@link #tables}), with its ids in pg_temp.clone_ids, so each copy reads only those: finding the facility-less
+     * rows (health cards and their audit rows) in the whole database once per copy grew with every copy. Each JSON
+     * object also gets the keys whose values a copy changes (see {@link #jsonExpression}). Commits.
+     */
+    void stage(Connection c, long seed, int template, UUID templateFacility) throws SQLException {
+        if (templateFacility.equals(staged)) {
+            return;
+        }
+        long started = System.nanoTime();
+        staged = null;
+        collectIds(c, templateFacility);
+        Renames r = renames(seed, template, template + 1);
+        List<String> keys = new ArrayList<>(r.within().keySet());
+        keys.addAll(r.whole().keySet());
+        try (Statement st = c.createStatement()) {
+            // the strings a copy may change: an id or a card number inside, or one of the template's names
+            st.execute("""
+                    create or replace function pg_temp.changes(s text) returns boolean language sql immutable as $f$
+                      select s ~ %3$s
+                    $f$;
+                    create or replace function pg_temp.id_keys(j jsonb) returns text[] language sql stable as $f$
+                      select case when jsonb_typeof(j) = 'object' then array(
+                        select e.key from jsonb_each(j) e
+                        where jsonb_typeof(e.value) = 'string' and (e.value #>> '{}') ~ '^%1$s$'
+                          and exists (select 1 from pg_temp.clone_ids c where c.old = (e.value #>> '{}')::uuid)) end
+                    $f$;
+                    create or replace function pg_temp.edit_keys(j jsonb, ids text[]) returns text[] language sql stable as $f$
+                      select case when jsonb_typeof(j) = 'object' then array(
+                        select e.key from jsonb_each(j) e
+                        where e.key <> all (ids)
+                          and (jsonb_typeof(e.value) in ('object', 'array')
+                               or jsonb_typeof(e.value) = 'string' and pg_temp.changes(e.value #>> '{}'))) end
+                    $f$;
+                    """.formatted(UUID_PATTERN, r.cardFrom(),
+                    lit(String.join("|", Stream.concat(Stream.of(UUID_PATTERN, r.cardFrom() + "[0-9]{10}"),
+                            keys.stream().map(FacilityClone::regexLiteral)).toList()))));
+            for (int i = 0; i < tables.size(); i++) {
+                Table t = tables.get(i);
+                StringBuilder extra = new StringBuilder();
+                for (Column col : t.columns()) {
+                    if (col.type().equals("jsonb") && !col.skip()) {
+                        extra.append(", pg_temp.id_keys(t.%1$s) as %2$s, pg_temp.edit_keys(t.%1$s, pg_temp.id_keys(t.%1$s)) as %3$s"
+                                .formatted(quote(col.name()), quote(col.name() + "$ids"), quote(col.name() + "$edits")));
+                    }
+                }
+                st.execute("drop table if exists pg_temp.src_" + i);
+                if (t.name().equals("audit_log")) {
+                    // what rowsOf picks, through the indexes: the facility's rows, and the facility-less rows' by their key
+                    st.execute("create temp table src_%d as select t.*%s from public.audit_log t where t.facility_id = pg_temp.facility()"
+                            .formatted(i, extra));
+                    st.execute("""
+                            insert into pg_temp.src_%d select t.*%s from pg_temp.less_ids l
+                            join public.audit_log t on t.row_key @> l.key and t.table_name = l.tbl and t.facility_id is null"""
+                            .formatted(i, extra));
+                } else {
+                    st.execute("create temp table src_%d as select t.*%s from public.%s t where %s".formatted(i, extra, t.name(), rowsOf(t)));
+                }
+            }
+        }
+        c.commit();
+        staged = templateFacility;
+        DataGenerator.time("copy: stage", started);
     }
 
     /**
@@ -280,9 +365,7 @@ final class FacilityClone {
      * written. The caller commits.
      */
     long copy(Connection c, long seed, int template, UUID templateFacility, int no) throws SQLException {
-        long started = System.nanoTime();
-        collectIds(c, templateFacility);
-        DataGenerator.time("copy: ids", started);
+        stage(c, seed, template, templateFacility);
         UUID facility = newId(templateFacility, no);
         long rows = 0;
         try (Statement st = c.createStatement()) {
@@ -290,7 +373,8 @@ final class FacilityClone {
             st.execute(rewriteFunction(renames(seed, template, no), no));
             // the hash partition a facility's rows fall in has its name in the audit rows
             List<String> hashed = tables.stream().filter(t -> t.partitionedBy().startsWith("HASH")).map(Table::name).toList();
-            for (Table t : tables) {
+            for (int i = 0; i < tables.size(); i++) {
+                Table t = tables.get(i);
                 List<String> names = new ArrayList<>();
                 List<String> values = new ArrayList<>();
                 for (Column col : t.columns()) {
@@ -300,9 +384,8 @@ final class FacilityClone {
                     names.add(quote(col.name()));
                     values.add(expression(t, col, no));
                 }
-                String from = t.name().equals("audit_log") ? "public.audit_log t" : "public." + t.name() + " t";
-                String sql = "insert into public.%s (%s) select %s from %s where %s".formatted(t.name(), String.join(", ", names),
-                        String.join(", ", values), from, rowsOf(t));
+                String sql = "insert into public.%s (%s) select %s from pg_temp.src_%d t".formatted(t.name(), String.join(", ", names),
+                        String.join(", ", values), i);
                 if (t.name().equals("audit_log")) {
                     sql = sql.replace("pg_temp.part(t.table_name)", partitionSwap(c, hashed, templateFacility, facility));
                 }
@@ -345,9 +428,19 @@ final class FacilityClone {
             case "uuid" -> "case when exists (select 1 from pg_temp.clone_ids c where c.old = %1$s) then md5(%1$s::text || ':' || %2$d)::uuid else %1$s end"
                     .formatted(v, no);
             case "text" -> "pg_temp.rs(%s)".formatted(v);
-            case "jsonb" -> json(v, no);
+            case "jsonb" -> jsonExpression(v, col);
             default -> v;
         };
+    }
+
+    /**
+     * A JSON value of the copy. An object keeps its other keys and gets new values for the keys found at stage time:
+     * a copied row's id becomes the copy's id, a string goes through pg_temp.rs, a nested value through pg_temp.rw.
+     * Anything else (an array, a scalar) goes through pg_temp.rw as text.
+     */
+    private static String jsonExpression(String v, Column col) {
+        return "case when %1$s is null then null when t.%2$s is null then pg_temp.rw(%1$s::text)::jsonb else pg_temp.rjo(%1$s, t.%2$s, t.%3$s) end"
+                .formatted(v, quote(col.name() + "$ids"), quote(col.name() + "$edits"));
     }
 
     static UUID newId(UUID old, int no) {

@@ -1,6 +1,13 @@
 package com.careledger.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -66,6 +73,7 @@ public final class TestDatabase {
         if (server == null) {
             Path base = Path.of(System.getProperty("careledger.embedded-postgres.data-directory", "target/test-postgres"));
             Path install = Path.of(System.getProperty("careledger.embedded-postgres.install-directory", "target/postgres"));
+            removeFinishedRuns(base);
             server = LocalPostgres.shared(new LocalPostgres.Settings(base.resolve("run-" + ProcessHandle.current().pid()),
                     install, 0, Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off")));
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
@@ -78,6 +86,48 @@ public final class TestDatabase {
                     .migrate();
         }
         return server;
+    }
+
+    /**
+     * Deletes the data directories of earlier test runs that are over: their lock is free and no server runs on
+     * them. Each run makes its own (run-PID) and the server's files stay behind when the run ends.
+     */
+    private static void removeFinishedRuns(Path base) {
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (var runs = Files.list(base)) {
+            for (Path dir : runs.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("run-")).toList()) {
+                Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
+                if (Files.exists(dir.resolve("postmaster.pid"))) {
+                    continue;
+                }
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.tryLock();
+                    if (lock == null) {
+                        continue;
+                    }
+                    try {
+                        deleteTree(dir);
+                    } finally {
+                        lock.release();
+                    }
+                } catch (OverlappingFileLockException e) {
+                    continue;
+                }
+                Files.deleteIfExists(lockFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not clear finished test runs in " + base, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     public static String url() {
