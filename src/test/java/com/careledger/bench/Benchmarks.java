@@ -351,10 +351,12 @@ public final class Benchmarks {
                     select s.paid_at,
                            (select coalesce(sum(l.credit_paise - l.debit_paise), 0)::bigint from journal_lines l
                             where l.facility_id = :f and l.account in ('facility_payable', 'facility_receivable')
-                              and (s.paid_at is null or l.posted_at > s.paid_at)),
-                           (select coalesce(sum(l.credit_paise - l.debit_paise), 0)::bigint from journal_lines l
-                            where l.facility_id = :f and l.account in ('facility_payable', 'facility_receivable'))
-                    from (select max(e.posted_at) as paid_at from journal_entries e
+                              and l.posted_at > s.since),
+                           (select coalesce(sum(l.debit_paise - l.credit_paise), 0)::bigint from journal_lines l
+                            where l.facility_id = :f and l.account = 'facility_receivable') * -1
+                           - (select coalesce(sum(l.debit_paise - l.credit_paise), 0)::bigint from journal_lines l
+                              where l.facility_id = :f and l.account = 'facility_payable')
+                    from (select max(e.posted_at) as paid_at, coalesce(max(e.posted_at), '-infinity') as since from journal_entries e
                           where e.facility_id = :f and e.event_kind = 'settlement_paid') s"""),
             new Query("dashboard: billed per day of a month", """
                     select b.issued_on, count(*), sum(b.total_paise)::bigint from bills b

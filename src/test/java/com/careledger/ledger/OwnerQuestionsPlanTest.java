@@ -108,6 +108,10 @@ class OwnerQuestionsPlanTest {
             assertThat(all).as("%s is not read whole", table).doesNotContainPattern("Seq Scan on " + table + "\\b");
         }
         assertThat(all).containsPattern("(Index (Only )?Scan using \\w+|Bitmap Heap Scan) on journal_lines");
+        if (question.equals("app.pending_since_last_settlement")) {
+            // the lines since the last paid settlement are a range of the index, not all the facility's lines filtered
+            assertThat(all).containsPattern("on journal_lines l .*\\n *Index Cond: \\(.*posted_at > ");
+        }
         if (question.equals("app.commission_pending")) {
             // the open items come from the partial indexes that hold only what is still open
             assertThat(all).containsPattern("(Bitmap Index Scan on|Index (Only )?Scan using) payments_facility_gateway_unsettled_idx")
