@@ -17,9 +17,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -75,9 +77,15 @@ public final class Benchmarks {
     record ProfileRow(String function, double callsPerCollection, double selfMsPerCollection) {
     }
 
-    record PostingRow(int clerks, long rows, double appRowsPerSecond, double bareRowsPerSecond) {
+    record PostingRow(int clerks, long rows, double appRowsPerSecond, double bareRowsPerSecond, double directRowsPerSecond,
+                      double writesPerCollection) {
         double share() {
             return appRowsPerSecond / bareRowsPerSecond;
+        }
+
+        /** collect_cash against the same rows written directly. */
+        double directShare() {
+            return appRowsPerSecond / directRowsPerSecond;
         }
     }
 
@@ -725,6 +733,8 @@ public final class Benchmarks {
         for (int level : CLERK_LEVELS) {
             double[] app = new double[it.postingRounds()];
             double[] bare = new double[it.postingRounds()];
+            double[] direct = new double[it.postingRounds()];
+            double[] writesPer = new double[it.postingRounds()];
             long rows = (long) level * it.billsPerClerk();
             for (int round = 0; round < it.postingRounds(); round++) {
                 List<List<Bill>> bills = new ArrayList<>();
@@ -733,10 +743,14 @@ public final class Benchmarks {
                 }
                 app[round] = rows / postApp(clerks.subList(0, level), bills);
                 bare[round] = rows / postBare(clerks.subList(0, level), bills);
+                List<List<WriteSet>> writes = writeSets(bills);
+                writesPer[round] = writes.stream().flatMap(List::stream).mapToInt(WriteSet::rows).average().orElse(0);
+                direct[round] = rows / postDirect(writes);
             }
-            PostingRow row = new PostingRow(level, rows, median(app), median(bare));
-            log("posting %2d clerk(s): collect_cash %8.1f rows/s  bare insert %8.1f rows/s  %.1f %%", level,
-                    row.appRowsPerSecond(), row.bareRowsPerSecond(), 100 * row.share());
+            PostingRow row = new PostingRow(level, rows, median(app), median(bare), median(direct), median(writesPer));
+            log("posting %2d clerk(s): collect_cash %8.1f rows/s  bare insert %8.1f rows/s  %.1f %%  same %.1f writes direct %8.1f/s  %.1f %%",
+                    level, row.appRowsPerSecond(), row.bareRowsPerSecond(), 100 * row.share(), row.writesPerCollection(),
+                    row.directRowsPerSecond(), 100 * row.directShare());
             out.add(row);
         }
         return out;
@@ -886,6 +900,193 @@ public final class Benchmarks {
                 c.close();
             }
         }
+    }
+
+    /** What one collection wrote: rows inserted per table (JSON arrays), and rows updated (before and after). */
+    record WriteSet(Map<String, String> inserts, List<String[]> updates, int rows) {
+    }
+
+    /** The tables a collection writes, as copies in schema bench: the same columns, constraints and indexes. */
+    private final Map<String, String> directUpdates = new LinkedHashMap<>();
+
+    /**
+     * The rows each collection of the round wrote, read back after it: the collection, its journal entry and lines,
+     * its receipt, its audit rows, and from those the rows it updated (bill, receipt counter) before and after.
+     */
+    private List<List<WriteSet>> writeSets(List<List<Bill>> bills) throws SQLException {
+        List<List<WriteSet>> out = new ArrayList<>();
+        try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement("""
+                with c as (select * from cash_collections where facility_id = ? and bill_id = ?),
+                x as (select a.transaction_id, a.occurred_at from audit_log a, c
+                      where a.facility_id = c.facility_id and a.occurred_at >= c.collected_at
+                        and a.occurred_at < c.collected_at + interval '10 minutes'
+                        and a.row_key @> jsonb_build_object('id', c.id) and a.operation = 'INSERT'),
+                a as (select a.* from audit_log a, c, x
+                      where a.facility_id = c.facility_id and a.occurred_at >= c.collected_at
+                        and a.occurred_at < c.collected_at + interval '10 minutes' and a.transaction_id = x.transaction_id)
+                select (select jsonb_agg(to_jsonb(c)) from c),
+                       (select jsonb_agg(to_jsonb(e)) from journal_entries e, c where e.facility_id = c.facility_id and e.id = c.journal_entry_id),
+                       (select jsonb_agg(to_jsonb(l)) from journal_lines l, c where l.facility_id = c.facility_id and l.entry_id = c.journal_entry_id),
+                       (select jsonb_agg(to_jsonb(r)) from receipts r, c where r.facility_id = c.facility_id and r.cash_collection_id = c.id),
+                       (select jsonb_agg(to_jsonb(a)) from a),
+                       (select jsonb_agg(jsonb_build_array(coalesce(pg_partition_root(a.table_name::regclass), a.table_name::regclass)::text, a.old_values, a.new_values))
+                        from a where a.operation = 'UPDATE')""")) {
+            for (List<Bill> clerkBills : bills) {
+                List<WriteSet> sets = new ArrayList<>();
+                for (Bill b : clerkBills) {
+                    ps.setObject(1, postingFacility, Types.OTHER);
+                    ps.setObject(2, b.id(), Types.OTHER);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        Map<String, String> inserts = new LinkedHashMap<>();
+                        String[] tables = {"cash_collections", "journal_entries", "journal_lines", "receipts", "audit_log"};
+                        int rows = 0;
+                        for (int i = 0; i < tables.length; i++) {
+                            String json = rs.getString(i + 1);
+                            if (json == null) {
+                                throw new IllegalStateException("no " + tables[i] + " rows for the collection of bill " + b.id());
+                            }
+                            inserts.put(tables[i], json);
+                            rows += count(c, json);
+                        }
+                        List<String[]> updates = new ArrayList<>();
+                        String updated = rs.getString(6);
+                        if (updated != null) {
+                            try (PreparedStatement each = c.prepareStatement(
+                                    "select e ->> 0, e ->> 1, e ->> 2 from jsonb_array_elements(?::jsonb) e")) {
+                                each.setString(1, updated);
+                                try (ResultSet u = each.executeQuery()) {
+                                    while (u.next()) {
+                                        updates.add(new String[] {u.getString(1), u.getString(2), u.getString(3)});
+                                        rows++;
+                                    }
+                                }
+                            }
+                        }
+                        sets.add(new WriteSet(inserts, updates, rows));
+                    }
+                }
+                out.add(sets);
+            }
+        }
+        return out;
+    }
+
+    private static int count(Connection c, String jsonArray) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select jsonb_array_length(?::jsonb)")) {
+            ps.setString(1, jsonArray);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * The same rows written directly, one transaction per collection as in collect_cash: inserted into copies of
+     * their tables in schema bench (made with {@code like ... including all}: columns, defaults, check constraints and
+     * indexes, without triggers, policies or foreign keys), and the bill and receipt counter updated from their state
+     * before to their state after. The copies start empty each round (the rows to update are put in first, off the
+     * clock); each clerk is a thread with its own connection, as in postApp. Seconds for all.
+     */
+    private double postDirect(List<List<WriteSet>> writes) throws Exception {
+        Set<String> tables = new LinkedHashSet<>(List.of("cash_collections", "journal_entries", "journal_lines", "receipts", "audit_log"));
+        writes.stream().flatMap(List::stream).flatMap(w -> w.updates().stream()).forEach(u -> tables.add(u[0]));
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            for (String t : tables) {
+                st.execute("create table if not exists bench.direct_%1$s (like public.%1$s including all excluding identity excluding generated)"
+                        .formatted(t));
+                st.execute("truncate bench.direct_" + t);
+                directUpdates.computeIfAbsent(t, x -> {
+                    try {
+                        return updateStatement(c, x);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            // the rows to update, as they were before the round's first change to each
+            for (List<WriteSet> clerk : writes) {
+                for (WriteSet w : clerk) {
+                    for (String[] u : w.updates()) {
+                        exec(c, "insert into bench.direct_%1$s select * from jsonb_populate_record(null::bench.direct_%1$s, ?::jsonb) on conflict do nothing"
+                                .formatted(u[0]), u[1]);
+                    }
+                }
+            }
+        }
+        int n = writes.size();
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int k = 0; k < n; k++) {
+                Connection c = superuser();
+                c.setAutoCommit(false);
+                connections.add(c);
+            }
+            return parallel(n, k -> {
+                Connection c = connections.get(k);
+                Map<String, PreparedStatement> inserts = new LinkedHashMap<>();
+                Map<String, PreparedStatement> updates = new LinkedHashMap<>();
+                try {
+                    for (WriteSet w : writes.get(k)) {
+                        for (Map.Entry<String, String> e : w.inserts().entrySet()) {
+                            PreparedStatement ps = inserts.get(e.getKey());
+                            if (ps == null) {
+                                ps = c.prepareStatement("insert into bench.direct_%1$s select * from jsonb_populate_recordset(null::bench.direct_%1$s, ?::jsonb)"
+                                        .formatted(e.getKey()));
+                                inserts.put(e.getKey(), ps);
+                            }
+                            ps.setString(1, e.getValue());
+                            ps.executeUpdate();
+                        }
+                        for (String[] u : w.updates()) {
+                            PreparedStatement ps = updates.get(u[0]);
+                            if (ps == null) {
+                                ps = c.prepareStatement(directUpdates.get(u[0]));
+                                updates.put(u[0], ps);
+                            }
+                            ps.setString(1, u[2]);
+                            ps.executeUpdate();
+                        }
+                        c.commit();
+                    }
+                } finally {
+                    for (PreparedStatement ps : inserts.values()) {
+                        ps.close();
+                    }
+                    for (PreparedStatement ps : updates.values()) {
+                        ps.close();
+                    }
+                }
+                return null;
+            });
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    /** update bench.direct_T: every column but the primary key from the JSON row, found by its primary key. */
+    private static String updateStatement(Connection c, String table) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select a.attname, a.attnum = any (coalesce((select k.conkey from pg_constraint k where k.conrelid = a.attrelid and k.contype = 'p'), '{}'))
+                from pg_attribute a where a.attrelid = ?::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum""")) {
+            ps.setString(1, "public." + table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    (rs.getBoolean(2) ? keys : others).add(rs.getString(1));
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalStateException(table + " has no primary key");
+        }
+        return "update bench.direct_%s t set %s from jsonb_populate_record(null::bench.direct_%s, ?::jsonb) r where %s".formatted(table,
+                String.join(", ", others.stream().map(x -> "\"" + x + "\" = r.\"" + x + "\"").toList()), table,
+                String.join(" and ", keys.stream().map(x -> "t.\"" + x + "\" = r.\"" + x + "\"").toList()));
     }
 
     /**

@@ -70,6 +70,9 @@ class BenchmarksSmokeTest {
         assertThat(report.posting()).allSatisfy(p -> {
             assertThat(p.appRowsPerSecond()).isPositive().isFinite();
             assertThat(p.bareRowsPerSecond()).isPositive().isFinite();
+            assertThat(p.directRowsPerSecond()).isPositive().isFinite();
+            // the collection, its entry, three lines, the receipt, audit rows, the bill and the receipt counter
+            assertThat(p.writesPerCollection()).isGreaterThanOrEqualTo(10);
         });
         // the profile found the function itself among those a collection calls
         assertThat(report.profile()).extracting(Benchmarks.ProfileRow::function)
@@ -80,12 +83,17 @@ class BenchmarksSmokeTest {
                      select (select count(*) from cash_collections c join staff s on s.id = c.collected_by
                              where s.display_name like 'Benchmark clerk %' and c.journal_entry_id is not null),
                             (select count(*) from bench.bare_cash_collections),
-                            (select count(*) from cashier_shifts where status = 'open')""")) {
+                            (select count(*) from cashier_shifts where status = 'open'),
+                            (select count(*) from bench.direct_cash_collections),
+                            (select count(*) from bench.direct_journal_lines)""")) {
             rs.next();
             long rows = report.posting().stream().mapToLong(Benchmarks.PostingRow::rows).sum();
             assertThat(rs.getLong(1)).as("measured and profiled collections").isGreaterThan(rows);
             assertThat(rs.getLong(2)).isEqualTo(rows);
             assertThat(rs.getLong(3)).isZero();
+            // the direct copies hold the last round's rows (16 clerks): one collection per bill, its lines with it
+            assertThat(rs.getLong(4)).isPositive();
+            assertThat(rs.getLong(5)).isGreaterThanOrEqualTo(3 * rs.getLong(4));
         }
     }
 
