@@ -1370,7 +1370,7 @@ public final class Benchmarks {
                     bench/run [--size small|medium|large] [--facilities N] [--templates T] [--skip-generate] [--quick]
                               [--data-dir DIR]                               embedded PostgreSQL (default target/bench-postgres)
                               [--url JDBC_URL --user ROLE [--password P]]    an existing database
-                              [--out FILE]                                   default docs/benchmarks.md
+                              [--out FILE]                                   default docs/benchmarks.md (large: docs/benchmarks-large.md)
                               [--plan-cache-mode auto|force_custom_plan|force_generic_plan]  both sides' connections""");
             return;
         }
@@ -1387,7 +1387,7 @@ public final class Benchmarks {
         }
         Iterations iterations = o.containsKey("quick") ? Iterations.SMOKE : Iterations.FULL;
         int templates = Integer.parseInt(o.getOrDefault("templates", String.valueOf(DataGenerator.defaultTemplates(size))));
-        Path out = Path.of(o.getOrDefault("out", "docs/benchmarks.md"));
+        Path out = Path.of(o.getOrDefault("out", size.name().equals("large") ? "docs/benchmarks-large.md" : "docs/benchmarks.md"));
         boolean generate = !o.containsKey("skip-generate");
         String command = "bench/run " + String.join(" ", args);
         if (o.containsKey("url")) {

@@ -79,6 +79,8 @@ public class FacilitiesView extends VerticalLayout {
         dataset.setBackgroundColor("#1f6f8b");
         data.addDataset(dataset);
         return new BarChart(data, new BarOptions()
+                // drawn at once, without the grow-in animation: the figures are there as soon as the page is
+                .setAnimation(false)
                 // counts of facilities: whole numbers on the axis
                 .setScales(new Scales().addScale(Scales.ScaleAxis.Y,
                         new LinearScaleOptions().setBeginAtZero(true).setTicks(new LinearTickOptions().setPrecision(0))))
