@@ -310,25 +310,34 @@ final class BenchmarkReport {
             """ + RLS_HISTORY;
 
     static final String RLS_MISSED = """
-            **The goal is missed.** Two costs remain.
+            **The goal is missed.** The app role's plans are the BYPASSRLS role's plus the policy's condition (compare
+            the two plans above). What remains is a cost per table read, and it weighs most on the quickest queries.
 
-            - **One init plan per table read.** This is a call that returns the facilities of the request context, tens
-              of microseconds each. A quick query over four tables, such as commission pending, pays it four times.
+            - **One init plan per table read.** Each table's policy calls a definer function that returns the
+              facilities of the request context (`app.visible_facilities()`, or `app.facilities_permitting(…)` for the
+              billing tables). It reads the transaction's kept row by its key; the helper table above shows the call
+              with a round trip. A query of about a millisecond pays it once per table: commission pending reads four
+              tables in under a millisecond and has the largest ratio. The facility summary also reads several tables
+              but runs for several milliseconds, and its ratio is smaller.
             - **Generic plans.** The queries run as server-side prepared statements, as the portal's do, so after five
-              executions PostgreSQL may use a generic plan. For the app role the generic plan holds two arrays in one
+              executions PostgreSQL may use a generic plan. For the app role a generic plan holds two arrays in one
               index condition: the policy's `facility_id = any($n)`, whose length the planner cannot know and takes as
-              10, and the query's `account in (…)` or `status in (…)`. The planner prices the index descents for every
-              pair and prefers to drop the query's list from the index condition and filter the facility's rows
-              instead. For pending since last settlement, measured by hand on this data: the custom plan keeps the list
-              in the index condition and costs 0.8 ms to plan plus 4.3 ms to run; the generic plan takes 6.5 ms.
-              BYPASSRLS's generic plan has only one array and keeps it.
+              10, and a query's `in (…)` list on an enum column. The planner may then drop the list from the index
+              condition and filter instead. `bench/run --plan-cache-mode force_custom_plan` (both sides) shows how much
+              of the ratio this is. V0102 removed the largest case of a condition the app role's index scan could not
+              use (see the last item below).
 
             What would close the gap:
-            - make the app's connections plan each execution (`plan_cache_mode = force_custom_plan`, costing planning
-              time on every query);
-            - or write the hot questions without lists on enum columns (one indexed sum per account);
-            - and, for the init plans, PostgreSQL 18, where SQL functions keep their plans, so the helpers could be
-              plain SQL.
+            - fewer statements per screen: a dashboard that reads its figures through one definer function (as the
+              `app.report_*` readers of the materialized views do) pays one context call, not one per table;
+            - queries without `in (…)` lists on enum columns where a generic plan would filter (one indexed sum per
+              account, as the owner's questions do), or planning each execution for the app's connections. The second
+              also re-plans every statement inside PL/pgSQL functions such as `app.collect_cash`, so it needs its own
+              measurement first;
+            - PostgreSQL 17 or later, whose B-tree scans handle arrays in index conditions better.
+
+            As posed, the goal holds only for queries that spend a few milliseconds or more per table read: the
+            difference per query is a fraction of a millisecond (the table above), whatever the query's own time.
 
             """ + RLS_HISTORY;
 
