@@ -119,7 +119,7 @@ final class BenchmarkReport {
                 every table's forced policy applies; and `careledger_bench_bypass`, a role the benchmark creates as the
                 superuser with BYPASSRLS and select on the tables (dropped at the end). The owner's three questions are the
                 bodies of `app.commission_pending`, `app.held_for_platform` and `app.pending_since_last_settlement`
-                (V0080) for one facility, the summary the body of `reporting_facility_summary` (V0090) for one facility,
+                (V0080; the last as V0102 rewrote it) for one facility, the summary the body of `reporting_facility_summary` (V0090) for one facility,
                 so both sides run like for like. Both sides must return the same rows (the run stops otherwise). Runs
                 alternate A B, B A; medians in milliseconds, server-side prepared statements, one transaction per run.
 

@@ -301,7 +301,7 @@ public final class Benchmarks {
      * The reporting and dashboard queries, written out as plain SQL with the facility filter explicit, so that
      * the app role (under the tables' policies) and the BYPASSRLS role run the same text. The owner's three
      * questions are the bodies of app.commission_pending, app.held_for_platform and
-     * app.pending_since_last_settlement (V0080) for one facility; the summary is the body of
+     * app.pending_since_last_settlement (V0080, the last as V0102 rewrote it) for one facility; the summary is the body of
      * reporting_facility_summary (V0090) for one facility.
      */
     static final List<Query> QUERIES = List.of(
