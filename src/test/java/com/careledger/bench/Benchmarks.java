@@ -924,13 +924,16 @@ public final class Benchmarks {
                 a as (select a.* from audit_log a, c, x
                       where a.facility_id = c.facility_id and a.occurred_at >= c.collected_at
                         and a.occurred_at < c.collected_at + interval '10 minutes' and a.transaction_id = x.transaction_id)
-                select (select jsonb_agg(to_jsonb(c)) from c),
-                       (select jsonb_agg(to_jsonb(e)) from journal_entries e, c where e.facility_id = c.facility_id and e.id = c.journal_entry_id),
-                       (select jsonb_agg(to_jsonb(l)) from journal_lines l, c where l.facility_id = c.facility_id and l.entry_id = c.journal_entry_id),
-                       (select jsonb_agg(to_jsonb(r)) from receipts r, c where r.facility_id = c.facility_id and r.cash_collection_id = c.id),
-                       (select jsonb_agg(to_jsonb(a)) from a),
-                       (select jsonb_agg(jsonb_build_array(coalesce(pg_partition_root(a.table_name::regclass), a.table_name::regclass)::text, a.old_values, a.new_values))
-                        from a where a.operation = 'UPDATE')""")) {
+                , w as (select 1 as n, (select jsonb_agg(to_jsonb(c)) from c) as rows
+                        union all select 2, (select jsonb_agg(to_jsonb(e)) from journal_entries e, c where e.facility_id = c.facility_id and e.id = c.journal_entry_id)
+                        union all select 3, (select jsonb_agg(to_jsonb(l)) from journal_lines l, c where l.facility_id = c.facility_id and l.entry_id = c.journal_entry_id)
+                        union all select 4, (select jsonb_agg(to_jsonb(r)) from receipts r, c where r.facility_id = c.facility_id and r.cash_collection_id = c.id)
+                        union all select 5, (select jsonb_agg(to_jsonb(a)) from a)),
+                u as (select coalesce(pg_partition_root(a.table_name::regclass), a.table_name::regclass)::text as root, a.old_values, a.new_values
+                      from a where a.operation = 'UPDATE')
+                select (select array_agg(w.rows::text order by w.n) from w),
+                       (select sum(jsonb_array_length(w.rows)) from w)::int + (select count(*) from u)::int,
+                       (select array_agg(u.root) from u), (select array_agg(u.old_values::text) from u), (select array_agg(u.new_values::text) from u)""")) {
             for (List<Bill> clerkBills : bills) {
                 List<WriteSet> sets = new ArrayList<>();
                 for (Bill b : clerkBills) {
@@ -940,27 +943,21 @@ public final class Benchmarks {
                         rs.next();
                         Map<String, String> inserts = new LinkedHashMap<>();
                         String[] tables = {"cash_collections", "journal_entries", "journal_lines", "receipts", "audit_log"};
-                        int rows = 0;
+                        String[] rowsOf = (String[]) rs.getArray(1).getArray();
                         for (int i = 0; i < tables.length; i++) {
-                            String json = rs.getString(i + 1);
-                            if (json == null) {
+                            if (rowsOf[i] == null) {
                                 throw new IllegalStateException("no " + tables[i] + " rows for the collection of bill " + b.id());
                             }
-                            inserts.put(tables[i], json);
-                            rows += count(c, json);
+                            inserts.put(tables[i], rowsOf[i]);
                         }
+                        int rows = rs.getInt(2);
                         List<String[]> updates = new ArrayList<>();
-                        String updated = rs.getString(6);
-                        if (updated != null) {
-                            try (PreparedStatement each = c.prepareStatement(
-                                    "select e ->> 0, e ->> 1, e ->> 2 from jsonb_array_elements(?::jsonb) e")) {
-                                each.setString(1, updated);
-                                try (ResultSet u = each.executeQuery()) {
-                                    while (u.next()) {
-                                        updates.add(new String[] {u.getString(1), u.getString(2), u.getString(3)});
-                                        rows++;
-                                    }
-                                }
+                        if (rs.getArray(3) != null) {
+                            String[] roots = (String[]) rs.getArray(3).getArray();
+                            String[] before = (String[]) rs.getArray(4).getArray();
+                            String[] after = (String[]) rs.getArray(5).getArray();
+                            for (int i = 0; i < roots.length; i++) {
+                                updates.add(new String[] {roots[i], before[i], after[i]});
                             }
                         }
                         sets.add(new WriteSet(inserts, updates, rows));
@@ -970,16 +967,6 @@ public final class Benchmarks {
             }
         }
         return out;
-    }
-
-    private static int count(Connection c, String jsonArray) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select jsonb_array_length(?::jsonb)")) {
-            ps.setString(1, jsonArray);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     /**

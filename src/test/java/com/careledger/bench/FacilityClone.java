@@ -252,7 +252,10 @@ final class FacilityClone {
                 $f$;
                 """.formatted("(" + UUID_PATTERN + ")", no, r.cardFrom(), r.cardTo()));
         // the same in plain SQL for the common case (no id or card number inside), which the planner inlines
-        String chain = chainOn(r, "s");
+        String chain = "s";
+        for (Map.Entry<String, String> e : r.within().entrySet()) {
+            chain = "replace(" + chain + ", " + lit(e.getKey()) + ", " + lit(e.getValue()) + ")";
+        }
         StringBuilder whole = new StringBuilder();
         r.whole().forEach((a, b) -> whole.append(" when s = ").append(lit(a)).append(" then ").append(lit(b)));
         f.append("""
@@ -271,15 +274,6 @@ final class FacilityClone {
                 $f$;
                 """.formatted(no));
         return f.toString();
-    }
-
-    /** The literal replacements applied to the expression {@code on}. */
-    private static String chainOn(Renames r, String on) {
-        String chain = on;
-        for (Map.Entry<String, String> e : r.within().entrySet()) {
-            chain = "replace(" + chain + ", " + lit(e.getKey()) + ", " + lit(e.getValue()) + ")";
-        }
-        return chain;
     }
 
     /** A string that matches itself in a regular expression. */
@@ -335,23 +329,28 @@ final class FacilityClone {
             for (int i = 0; i < tables.size(); i++) {
                 Table t = tables.get(i);
                 StringBuilder extra = new StringBuilder();
+                StringBuilder idKeys = new StringBuilder();
+                int n = 0;
                 for (Column col : t.columns()) {
                     if (col.type().equals("jsonb") && !col.skip()) {
-                        extra.append(", pg_temp.id_keys(t.%1$s) as %2$s, pg_temp.edit_keys(t.%1$s, pg_temp.id_keys(t.%1$s)) as %3$s"
-                                .formatted(quote(col.name()), quote(col.name() + "$ids"), quote(col.name() + "$edits")));
+                        extra.append(", k%4$d.ids as %2$s, pg_temp.edit_keys(t.%1$s, k%4$d.ids) as %3$s"
+                                .formatted(quote(col.name()), quote(col.name() + "$ids"), quote(col.name() + "$edits"), n));
+                        idKeys.append(" cross join lateral (select pg_temp.id_keys(t.%s) as ids) k%d".formatted(quote(col.name()), n));
+                        n++;
                     }
                 }
                 st.execute("drop table if exists pg_temp.src_" + i);
                 if (t.name().equals("audit_log")) {
                     // what rowsOf picks, through the indexes: the facility's rows, and the facility-less rows' by their key
-                    st.execute("create temp table src_%d as select t.*%s from public.audit_log t where t.facility_id = pg_temp.facility()"
-                            .formatted(i, extra));
+                    st.execute("create temp table src_%d as select t.*%s from public.audit_log t%s where t.facility_id = pg_temp.facility()"
+                            .formatted(i, extra, idKeys));
                     st.execute("""
                             insert into pg_temp.src_%d select t.*%s from pg_temp.less_ids l
-                            join public.audit_log t on t.row_key @> l.key and t.table_name = l.tbl and t.facility_id is null"""
-                            .formatted(i, extra));
+                            join public.audit_log t on t.row_key @> l.key and t.table_name = l.tbl and t.facility_id is null%s"""
+                            .formatted(i, extra, idKeys));
                 } else {
-                    st.execute("create temp table src_%d as select t.*%s from public.%s t where %s".formatted(i, extra, t.name(), rowsOf(t)));
+                    st.execute("create temp table src_%d as select t.*%s from public.%s t%s where %s"
+                            .formatted(i, extra, t.name(), idKeys, rowsOf(t)));
                 }
             }
         }

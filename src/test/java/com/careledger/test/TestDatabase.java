@@ -108,7 +108,7 @@ public final class TestDatabase {
                         continue;
                     }
                     try {
-                        deleteTree(dir);
+                        LocalPostgres.deleteRecursively(dir);
                     } finally {
                         lock.release();
                     }
@@ -119,14 +119,6 @@ public final class TestDatabase {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not clear finished test runs in " + base, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
