@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.careledger.core.db.Refusal;
+import com.careledger.core.db.RetryOnConflict;
 import com.careledger.db.app.Routines;
 import com.careledger.db.public_.enums.CashierShiftStatus;
 import org.jooq.DSLContext;
@@ -18,6 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 /** A clerk's cash counter: their shift and the cash they collect. */
 @Repository
 @Transactional
+@RetryOnConflict
 public class CashCounterRepository {
 
     private final DSLContext db;

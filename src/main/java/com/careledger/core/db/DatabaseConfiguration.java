@@ -6,8 +6,10 @@ import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteListenerProvider;
 import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The RLS-scoped connection: every database access runs in a transaction that carries the context. */
@@ -17,6 +19,13 @@ public class DatabaseConfiguration {
     @Bean
     RlsTransactionManager transactionManager(DataSource dataSource) {
         return new RlsTransactionManager(dataSource);
+    }
+
+    /** {@link RetryOnConflict} methods run again in a new transaction after a deadlock or serialization abort. */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE) // the proxy creator without AspectJ applies infrastructure advisors only
+    static ConflictRetry conflictRetry() {
+        return new ConflictRetry();
     }
 
     /**

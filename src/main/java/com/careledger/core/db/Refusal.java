@@ -23,6 +23,11 @@ public final class Refusal extends RuntimeException {
         CONFLICT,
         /** Not now: the thing is in the wrong state (55000). */
         WRONG_STATE,
+        /**
+         * Not this moment: the same records were being changed by someone else at the same time, and running it again
+         * did not get through either (40001, 40P01 after {@link ConflictRetry}'s attempts). Nothing was written.
+         */
+        BUSY,
         /** The input breaks a rule (23514, 23502, 22xxx and anything else). */
         INVALID
     }
@@ -53,6 +58,14 @@ public final class Refusal extends RuntimeException {
         }
     }
 
+    /** A transaction the database kept aborting because others changed the same rows at the same time. */
+    static Refusal busy(String sqlState, Throwable cause) {
+        return new Refusal(Kind.BUSY, sqlState, BUSY_MESSAGE, cause);
+    }
+
+    static final String BUSY_MESSAGE =
+            "the same records were being changed by someone else at the same moment and nothing was saved: try again";
+
     public static Refusal of(DataAccessException e) {
         SQLException sql = e.getCause(SQLException.class);
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
@@ -62,8 +75,12 @@ public final class Refusal extends RuntimeException {
             case "P0002", "02000" -> Kind.NOT_FOUND;
             case "23505" -> Kind.CONFLICT;
             case "55000" -> Kind.WRONG_STATE;
+            case "40001", "40P01" -> Kind.BUSY;
             default -> Kind.INVALID;
         };
+        if (kind == Kind.BUSY) {
+            return busy(state, e);
+        }
         return new Refusal(kind, state, message == null ? "the database refused the call" : message, e);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.core.db.Refusal;
+import com.careledger.core.db.RetryOnConflict;
 import com.careledger.db.app.Routines;
 import com.careledger.db.public_.enums.SettlementDirection;
 import com.careledger.db.public_.enums.SettlementItemKind;
@@ -21,6 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
 /** Settlements: each call is one SECURITY DEFINER function that checks the caller (the super admin, mostly). */
 @Repository
 @Transactional
+@RetryOnConflict
 public class SettlementRepository {
 
     private final DSLContext db;
