@@ -24,7 +24,7 @@ with ns as (
                 obj_description(r.oid, 'pg_class'))
   from rel r where r.relkind in ('r', 'p', 'v', 'm', 'S', 'f', 'c')
   union all
-  select format('column %s.%s.%s %s notnull=%s default=%s identity=%s generated=%s acl=%s comment=%s', r.nspname, r.relname, a.attname,
+  select format('column %s.%s.%s #%s %s notnull=%s default=%s identity=%s generated=%s acl=%s comment=%s', r.nspname, r.relname, a.attname, a.attnum,
                 format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
                 (select string_agg(x::text, ',' order by x::text) from unnest(a.attacl) x), col_description(r.oid, a.attnum))
   from rel r join pg_attribute a on a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped
