@@ -1,0 +1,108 @@
+-- ============================================================================
+-- Tenancy and roles: facilities, users, their configuration and onboarding: functions, trigger functions and views.
+--
+-- Repeatable: Flyway runs this file again whenever it changes, so every
+-- statement here can run twice (create or replace, grants, comments).
+-- Tables, types and policies of the area are in V0001__tenancy_and_roles.sql.
+-- ============================================================================
+
+-- History is never changed or removed (configuration versions here, audit rows later).
+create or replace function app.refuse_change() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  raise exception '% rows are never %: they are history', tg_table_name,
+    case tg_op when 'UPDATE' then 'updated' else 'deleted' end
+    using errcode = 'integrity_constraint_violation';
+end
+$$;
+
+-- A new version may start now or later, never in the past (that would reprice history).
+create or replace function app.check_configuration_not_backdated() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if new.effective_from < now() - interval '1 minute' then
+    raise exception 'a configuration version cannot start in the past (%)', new.effective_from
+      using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+
+-- The version in force at a moment.
+create or replace function app.facility_configuration_at(p_facility uuid, p_at timestamptz)
+returns facility_configurations
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select c.* from public.facility_configurations c
+  where c.facility_id = p_facility and c.effective_from <= p_at
+  order by c.effective_from desc
+  limit 1
+$$;
+grant execute on function app.facility_configuration_at(uuid, timestamptz) to careledger_app, careledger_definer, careledger_patient;
+
+create or replace function app.onboard_facility(
+  p_name                 text,
+  p_legal_name           text,
+  p_type                 facility_type,
+  p_city                 text,
+  p_state_code           text,
+  p_gstin                text,
+  p_admin_email          text,
+  p_admin_display_name   text,
+  p_admin_password_hash  text,
+  p_configuration        jsonb,
+  p_method_rates         jsonb
+) returns uuid
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_facility uuid;
+  v_now timestamptz := now();
+  v_missing text;
+begin
+  if app.current_user_role() is distinct from 'super_admin' then
+    raise exception 'only the super admin onboards facilities' using errcode = 'insufficient_privilege';
+  end if;
+
+  insert into public.facilities (name, legal_name, type, status, city, state_code, gstin)
+  values (p_name, p_legal_name, p_type, 'onboarding', p_city, p_state_code, p_gstin)
+  returning id into v_facility;
+
+  insert into public.users (email, display_name, password_hash, role, facility_id)
+  values (p_admin_email, p_admin_display_name, p_admin_password_hash, 'facility_admin', v_facility);
+
+  -- the configuration as the wizard sent it, every field given: a missing one breaks a not-null rule
+  insert into public.facility_configurations
+  select (jsonb_populate_record(null::public.facility_configurations, coalesce(p_configuration, '{}'::jsonb)
+            || jsonb_build_object('facility_id', v_facility, 'effective_from', v_now,
+                                  'created_by', app.current_user_id(), 'created_at', v_now))).*;
+
+  insert into public.facility_method_rates (facility_id, effective_from, method, gateway_mdr, platform_mdr)
+  select v_facility, v_now, r.method, r.gateway_mdr, r.platform_mdr
+  from jsonb_to_recordset(p_method_rates) as r(method payment_method, gateway_mdr numeric, platform_mdr numeric);
+
+  select string_agg(m::text, ', ') into v_missing
+  from unnest(enum_range(null::payment_method)) m
+  where not exists (select 1 from public.facility_method_rates r
+                    where r.facility_id = v_facility and r.effective_from = v_now and r.method = m);
+  if v_missing is not null then
+    raise exception 'MDR rates missing for: %', v_missing using errcode = 'check_violation';
+  end if;
+
+  insert into public.facility_staff_permissions (facility_id, kind, permission)
+  select v_facility, d.kind, d.permission from public.default_staff_permissions d;
+
+  return v_facility;
+end
+$$;
+revoke all on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb) from public;
+grant execute on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb)
+  to careledger_app, careledger_patient;
+alter function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb)
+  owner to careledger_definer;

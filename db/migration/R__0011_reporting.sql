@@ -1,0 +1,727 @@
+-- ============================================================================
+-- Reporting: the owner's questions, reconciliation, reporting views: functions, trigger functions and views.
+--
+-- Repeatable: Flyway runs this file again whenever it changes, so every
+-- statement here can run twice (create or replace, grants, comments).
+-- Tables, types and policies of the area are in V0011__reporting.sql.
+-- ============================================================================
+
+-- The facilities a question answers for: the one asked (if the caller administers it) or all they administer.
+create or replace function app.answered_facilities(p_facility uuid) returns setof uuid
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select f from unnest(app.administered_facilities()) f
+  where p_facility is null or f = p_facility
+$$;
+
+-- Balance (debit − credit) of one facility's account, from the covering index.
+create or replace function app.facility_account_debit_balance(p_facility uuid, p_account ledger_account) returns bigint
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select coalesce(sum(l.debit_paise - l.credit_paise), 0)::bigint
+  from public.journal_lines l where l.facility_id = p_facility and l.account = p_account
+$$;
+
+-- ----------------------------------------------------------------------------
+-- 1. Commission earned from F that the platform has not received yet.
+--    cash: what F owes on facility_receivable (its balance), of which the GST
+--          on cash commission and the recoveries of refunds apart;
+--    online: the margin (platform fee, less what refunds reversed, − gateway
+--          fee) on F's captures the gateway has not settled yet.
+-- ----------------------------------------------------------------------------
+create or replace function app.commission_pending(p_facility uuid default null)
+returns table (facility_id uuid, cash_paise bigint, cash_gst_paise bigint, cash_recovery_paise bigint,
+               online_margin_paise bigint, total_paise bigint)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select f.id, r.balance, coalesce(g.gst, 0), coalesce(rc.recovery, 0), coalesce(m.margin, 0),
+         r.balance + coalesce(m.margin, 0)
+  from app.answered_facilities(p_facility) f(id)
+  cross join lateral (select app.facility_account_debit_balance(f.id, 'facility_receivable') as balance) r
+  -- the GST part of each collection's unsettled amount, pro rata to its commission and GST after reversals
+  left join lateral (
+    select sum(round((c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise - c.settled_paise)::numeric
+                     * (c.commission_gst_paise - c.commission_gst_reversed_paise)
+                     / nullif(c.commission_paise + c.commission_gst_paise - c.commission_reversed_paise
+                              - c.commission_gst_reversed_paise, 0)))::bigint as gst
+    from public.cash_collections c
+    where c.facility_id = f.id
+      and c.settled_paise + c.receivable_reversed_paise < c.commission_paise + c.commission_gst_paise) g on true
+  left join lateral (
+    select sum(r.recovery_paise - r.settled_paise)::bigint as recovery
+    from public.payment_refunds r where r.facility_id = f.id and r.settled_paise < r.recovery_paise) rc on true
+  left join lateral (
+    select sum(p.platform_fee_paise - p.platform_fee_reversed_paise - p.gateway_fee_paise)::bigint as margin
+    from public.payments p
+    where p.facility_id = f.id and p.gateway_settlement_id is null and p.captured_at is not null) m on true
+  order by f.id
+$$;
+comment on function app.commission_pending(uuid) is
+  'Kitna commission pending: per facility, cash (facility_receivable balance; of it the GST and refund recoveries) and the online margin on captures the gateway has not settled; under RLS.';
+
+-- ----------------------------------------------------------------------------
+-- 2. What F holds that belongs to the platform: the balance of facility_receivable[F].
+-- ----------------------------------------------------------------------------
+create or replace function app.held_for_platform(p_facility uuid default null)
+returns table (facility_id uuid, receivable_paise bigint)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select f.id, app.facility_account_debit_balance(f.id, 'facility_receivable')
+  from app.answered_facilities(p_facility) f(id)
+  order by f.id
+$$;
+comment on function app.held_for_platform(uuid) is
+  'Hospital ke paas kitna payment hold hai jo software ko dena hai: the balance of facility_receivable per facility; under RLS.';
+
+-- ----------------------------------------------------------------------------
+-- 3. Since F's last paid settlement: the change in F's net position
+--    (facility_payable − facility_receivable) from entries posted after it
+--    (the settlement's own entry excluded), beside the open net position now,
+--    which is what a full mixed settlement would move (positive: the platform
+--    owes F). They differ when earlier settlements were partial.
+--    net = Σ (credit − debit) over both accounts: payable is credit-normal,
+--    receivable debit-normal.
+-- ----------------------------------------------------------------------------
+create or replace function app.pending_since_last_settlement(p_facility uuid default null)
+returns table (facility_id uuid, last_settlement_paid_at timestamptz, change_since_paise bigint, open_net_paise bigint)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select f.id, s.paid_at,
+         (select coalesce(sum(l.credit_paise - l.debit_paise), 0)::bigint
+          from public.journal_lines l
+          where l.facility_id = f.id and l.account in ('facility_payable', 'facility_receivable')
+            and l.posted_at > s.since),
+         app.facility_account_debit_balance(f.id, 'facility_receivable') * -1
+           - app.facility_account_debit_balance(f.id, 'facility_payable')
+  from app.answered_facilities(p_facility) f(id)
+  cross join lateral (
+    select max(e.posted_at) as paid_at, coalesce(max(e.posted_at), '-infinity') as since
+    from public.journal_entries e
+    where e.facility_id = f.id and e.event_kind = 'settlement_paid') s
+  order by f.id
+$$;
+comment on function app.pending_since_last_settlement(uuid) is
+  'Last settlement se abhi tak ka pending difference: per facility, the change of (facility_payable − facility_receivable) since the last paid settlement, and the open net position now; under RLS.';
+
+create or replace function app.reconciliation(p_facility uuid default null)
+returns table (facility_id uuid, account ledger_account, gateway payment_gateway,
+               ledger_paise bigint, source_paise bigint, difference_paise bigint)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  with f as (select id from app.answered_facilities(p_facility) id),
+  source as (
+    -- gateway_clearing per gateway
+    select i.facility_id, 'gateway_clearing'::ledger_account as account, i.gateway, sum(i.amount)::bigint as paise
+    from (select p.facility_id, p.gateway, p.amount_paise - p.gateway_fee_paise - p.gateway_gst_paise as amount
+          from public.payments p
+          where p.facility_id in (select id from f) and p.captured_at is not null and p.gateway_settlement_id is null
+          union all
+          select r.facility_id, r.gateway, -r.amount_paise
+          from public.payment_refunds r
+          where r.facility_id in (select id from f) and r.gateway_settlement_id is null) i
+    group by i.facility_id, i.gateway
+    union all
+    select x.facility_id, 'facility_payable', null, -sum(x.amount)::bigint
+    from (select p.facility_id, p.net_settlement_paise - p.refund_payable_paise - p.settled_paise as amount
+          from public.payments p where p.facility_id in (select id from f) and p.captured_at is not null
+          union all
+          select r.facility_id, r.payable_paise - r.settled_paise from public.cash_refunds r where r.facility_id in (select id from f)) x
+    group by x.facility_id
+    union all
+    select x.facility_id, 'facility_receivable', null, sum(x.amount)::bigint
+    from (select c.facility_id, c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise - c.settled_paise as amount
+          from public.cash_collections c where c.facility_id in (select id from f)
+          union all
+          select r.facility_id, r.recovery_paise - r.settled_paise from public.payment_refunds r where r.facility_id in (select id from f)) x
+    group by x.facility_id
+    union all
+    select x.facility_id, 'platform_bank', null, sum(x.amount)::bigint
+    from (select g.facility_id, g.amount_paise as amount
+          from public.gateway_settlement_facilities g where g.facility_id in (select id from f)
+          union all
+          select c.facility_id, c.settled_paise from public.cash_collections c where c.facility_id in (select id from f)
+          union all
+          select r.facility_id, r.settled_paise from public.payment_refunds r where r.facility_id in (select id from f)
+          union all
+          select p.facility_id, -p.settled_paise from public.payments p where p.facility_id in (select id from f)
+          union all
+          select r.facility_id, -r.settled_paise from public.cash_refunds r where r.facility_id in (select id from f)
+          union all
+          select s.facility_id, -s.tds_deducted_paise from public.settlements s
+          where s.facility_id in (select id from f) and s.settlement_status = 'paid') x
+    group by x.facility_id
+    union all
+    select s.facility_id, 'tds_receivable', null, sum(s.tds_deducted_paise)::bigint
+    from public.settlements s where s.facility_id in (select id from f) and s.settlement_status = 'paid'
+    group by s.facility_id
+    union all
+    select p.facility_id, a.account, null,
+           sum(case a.account
+                 when 'platform_fee_income' then -(p.platform_fee_paise - p.platform_fee_reversed_paise)
+                 when 'fee_recovery_income' then -(p.gateway_fee_recovered_paise + p.gateway_gst_recovered_paise)
+                 when 'gateway_fee_expense' then p.gateway_fee_paise
+                 when 'gst_input' then p.gateway_gst_paise
+                 else -(p.platform_gst_paise - p.platform_gst_reversed_paise) end)::bigint
+    from public.payments p
+    cross join (values ('platform_fee_income'::ledger_account), ('fee_recovery_income'), ('gateway_fee_expense'),
+                       ('gst_input'), ('gst_output')) a(account)
+    where p.facility_id in (select id from f) and p.captured_at is not null
+    group by p.facility_id, a.account
+    union all
+    select c.facility_id, a.account, null,
+           sum(case a.account
+                 when 'cash_commission_income' then -(c.commission_paise - c.commission_reversed_paise)
+                 else -(c.commission_gst_paise - c.commission_gst_reversed_paise) end)::bigint
+    from public.cash_collections c
+    cross join (values ('cash_commission_income'::ledger_account), ('gst_output')) a(account)
+    where c.facility_id in (select id from f)
+    group by c.facility_id, a.account
+  ),
+  source_total as (
+    select s.facility_id, s.account, s.gateway, sum(s.paise)::bigint as paise from source s
+    group by s.facility_id, s.account, s.gateway
+  ),
+  ledger as (
+    select l.facility_id, l.account, l.gateway, sum(l.debit_paise - l.credit_paise)::bigint as paise
+    from public.journal_lines l where l.facility_id in (select id from f)
+    group by l.facility_id, l.account, l.gateway
+  )
+  select coalesce(l.facility_id, s.facility_id), coalesce(l.account, s.account), coalesce(l.gateway, s.gateway),
+         coalesce(l.paise, 0), coalesce(s.paise, 0), coalesce(l.paise, 0) - coalesce(s.paise, 0)
+  from ledger l
+  full join source_total s on s.facility_id = l.facility_id and s.account = l.account
+                          and s.gateway is not distinct from l.gateway
+  order by 1, 2, 3
+$$;
+comment on function app.reconciliation(uuid) is
+  'Per facility and account: the ledger balance (debit − credit), the same computed from payments, gateway batches, collections, refunds and settlements, and the difference (always 0); under RLS.';
+revoke all on function app.reconciliation(uuid) from public;
+grant execute on function app.reconciliation(uuid) to careledger_app, careledger_definer, careledger_patient;
+
+-- ----------------------------------------------------------------------------
+-- Who reads reports: the super admin (every facility, or the one entered),
+-- facility admins (their own), and staff holding reports.view (their own).
+-- Patients, system principals and other staff read none.
+-- ----------------------------------------------------------------------------
+create or replace function app.reporting_facilities() returns uuid[]
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select case
+    when app.current_user_role() in ('super_admin', 'facility_admin') then app.administered_facilities()
+    when app.current_user_role() = 'staff' and coalesce(app.has_permission('reports.view'), false)
+      then app.visible_facilities()
+    else '{}'::uuid[]
+  end
+$$;
+revoke all on function app.reporting_facilities() from public;
+grant execute on function app.reporting_facilities() to careledger_app, careledger_patient;
+alter function app.reporting_facilities() owner to careledger_definer;
+comment on function app.reporting_facilities() is
+  'Facilities whose reports the caller may read: all (or the entered one) for the super admin, the own facility for its admins and for staff with reports.view, none otherwise.';
+
+-- ----------------------------------------------------------------------------
+-- The summary per facility. Caller's rights: bills, payments, collections and
+-- journal lines are read under their own policies, and the facility filter
+-- keeps a patient (who sees their own bills) and staff without reports.view
+-- out altogether.
+-- ----------------------------------------------------------------------------
+create or replace view reporting_facility_summary with (security_invoker = true) as
+select f.id                                                  as facility_id,
+       f.name                                                as facility_name,
+       f.type                                                as category,
+       b.bills_count,
+       b.billed_paise,
+       p.captured_paise - p.refunded_paise                   as collected_online_paise,
+       c.collected_paise - c.refunded_paise                  as collected_cash_paise,
+       p.margin_paise - p.fee_reversed_paise                 as commission_online_paise,
+       c.commission_paise - c.commission_reversed_paise      as commission_cash_paise,
+       p.margin_paise - p.fee_reversed_paise
+         + c.commission_paise - c.commission_reversed_paise  as commission_earned_paise,
+       r.receivable_paise                                    as commission_pending_cash_paise,
+       p.unsettled_margin_paise                              as commission_pending_online_paise,
+       r.receivable_paise + p.unsettled_margin_paise         as commission_pending_paise
+from public.facilities f
+cross join lateral (
+  select count(*)::bigint as bills_count, coalesce(sum(x.total_paise), 0)::bigint as billed_paise
+  from public.bills x
+  where x.facility_id = f.id and x.status in ('issued', 'partially_paid', 'paid')) b
+cross join lateral (
+  select coalesce(sum(x.amount_paise), 0)::bigint                                  as captured_paise,
+         coalesce(sum(x.refunded_paise), 0)::bigint                                as refunded_paise,
+         coalesce(sum(x.platform_fee_paise - x.gateway_fee_paise), 0)::bigint      as margin_paise,
+         coalesce(sum(x.platform_fee_reversed_paise), 0)::bigint                   as fee_reversed_paise,
+         coalesce(sum(x.platform_fee_paise - x.platform_fee_reversed_paise - x.gateway_fee_paise)
+                    filter (where x.gateway_settlement_id is null), 0)::bigint     as unsettled_margin_paise
+  from public.payments x
+  where x.facility_id = f.id and x.captured_at is not null) p
+cross join lateral (
+  select coalesce(sum(x.amount_collected_paise), 0)::bigint     as collected_paise,
+         coalesce(sum(x.refunded_paise), 0)::bigint             as refunded_paise,
+         coalesce(sum(x.commission_paise), 0)::bigint           as commission_paise,
+         coalesce(sum(x.commission_reversed_paise), 0)::bigint  as commission_reversed_paise
+  from public.cash_collections x
+  where x.facility_id = f.id) c
+cross join lateral (
+  select app.account_balance(f.id, 'facility_receivable') as receivable_paise) r
+where f.id = any ((select app.reporting_facilities())::uuid[]);
+grant select on reporting_facility_summary to careledger_app, careledger_patient;
+comment on view reporting_facility_summary is
+  'Per facility the caller may report on: billed (issued bills), collected online and in cash (less refunds), commission earned (online margin and cash commission, less reversals) and pending (facility_receivable balance + margin on captures the gateway has not settled). Caller''s rights.';
+
+create or replace view reporting_platform_summary with (security_invoker = true) as
+select count(*)::bigint                                        as facilities_count,
+       coalesce(sum(s.bills_count), 0)::bigint                 as bills_count,
+       coalesce(sum(s.billed_paise), 0)::bigint                as billed_paise,
+       coalesce(sum(s.collected_online_paise), 0)::bigint      as collected_online_paise,
+       coalesce(sum(s.collected_cash_paise), 0)::bigint        as collected_cash_paise,
+       coalesce(sum(s.commission_online_paise), 0)::bigint     as commission_online_paise,
+       coalesce(sum(s.commission_cash_paise), 0)::bigint       as commission_cash_paise,
+       coalesce(sum(s.commission_earned_paise), 0)::bigint     as commission_earned_paise,
+       coalesce(sum(s.commission_pending_cash_paise), 0)::bigint   as commission_pending_cash_paise,
+       coalesce(sum(s.commission_pending_online_paise), 0)::bigint as commission_pending_online_paise,
+       coalesce(sum(s.commission_pending_paise), 0)::bigint    as commission_pending_paise
+from reporting_facility_summary s;
+grant select on reporting_platform_summary to careledger_app, careledger_patient;
+comment on view reporting_platform_summary is
+  'reporting_facility_summary summed over every facility the caller may report on: the platform for the super admin.';
+
+-- ----------------------------------------------------------------------------
+-- Aging of pending commission. The open receivable-side items (their open amounts as settlements see them):
+--   cash collections  commission + GST − receivable_reversed − allocated, aged
+--                     from the IST date of collected_at
+--   payment refunds   recovery − allocated, aged from the IST date of refunded_at
+-- An item's age is p_as_of minus its date in calendar days; buckets 0–30,
+-- 31–60, 61–90, 91+. Items dated after p_as_of are left out (they did not
+-- exist yet); the open amount is today's. Caller's rights, facilities as above.
+-- ----------------------------------------------------------------------------
+create or replace function app.pending_commission_aging(p_as_of date default null)
+returns table (facility_id uuid, days_0_30_paise bigint, days_31_60_paise bigint, days_61_90_paise bigint,
+               days_91_plus_paise bigint, total_paise bigint, open_items bigint, oldest_item_on date)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  with items as (
+    select c.facility_id, (c.collected_at at time zone 'Asia/Kolkata')::date as item_on,
+           c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise - c.allocated_paise as open_paise
+    from public.cash_collections c
+    where c.facility_id = any ((select app.reporting_facilities())::uuid[])
+      and c.allocated_paise + c.receivable_reversed_paise < c.commission_paise + c.commission_gst_paise
+    union all
+    select r.facility_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
+           r.recovery_paise - r.allocated_paise
+    from public.payment_refunds r
+    where r.facility_id = any ((select app.reporting_facilities())::uuid[])
+      and r.allocated_paise < r.recovery_paise
+  ), aged as (
+    select i.facility_id, i.item_on, i.open_paise,
+           coalesce(p_as_of, app.ist_today()) - i.item_on as age_days
+    from items i
+  )
+  select a.facility_id,
+         coalesce(sum(a.open_paise) filter (where a.age_days <= 30), 0)::bigint,
+         coalesce(sum(a.open_paise) filter (where a.age_days between 31 and 60), 0)::bigint,
+         coalesce(sum(a.open_paise) filter (where a.age_days between 61 and 90), 0)::bigint,
+         coalesce(sum(a.open_paise) filter (where a.age_days >= 91), 0)::bigint,
+         sum(a.open_paise)::bigint,
+         count(*)::bigint,
+         min(a.item_on)
+  from aged a
+  where a.age_days >= 0
+  group by a.facility_id
+  order by a.facility_id
+$$;
+revoke all on function app.pending_commission_aging(date) from public;
+grant execute on function app.pending_commission_aging(date) to careledger_app, careledger_patient;
+comment on function app.pending_commission_aging(date) is
+  'Open receivable-side amounts (cash commission + GST, refund recoveries) per facility in buckets of 0-30, 31-60, 61-90 and 91+ IST calendar days as of a date (default today in IST); caller''s rights.';
+
+-- ----------------------------------------------------------------------------
+-- The money events of every facility as rows (facility, IST day, figures): a
+-- plain view the materialized views aggregate. Caller's rights and no grant
+-- to the app role: only the definer role (at refresh) reads it.
+-- ----------------------------------------------------------------------------
+create or replace view app.reporting_revenue_events with (security_invoker = true) as
+select b.facility_id, b.patient_id, b.issued_on as day,
+       b.total_paise as billed_paise, 0::bigint as online_paise, 0::bigint as online_refunded_paise,
+       0::bigint as cash_paise, 0::bigint as cash_refunded_paise,
+       0::bigint as commission_online_paise, 0::bigint as commission_cash_paise
+from public.bills b
+where b.status in ('issued', 'partially_paid', 'paid')
+union all
+select p.facility_id, p.patient_id, (p.captured_at at time zone 'Asia/Kolkata')::date,
+       0, p.amount_paise, 0, 0, 0, p.platform_fee_paise - p.gateway_fee_paise, 0
+from public.payments p
+where p.captured_at is not null
+union all
+select r.facility_id, r.patient_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
+       0, 0, r.amount_paise, 0, 0, -r.platform_fee_reversed_paise, 0
+from public.payment_refunds r
+union all
+select c.facility_id, c.patient_id, (c.collected_at at time zone 'Asia/Kolkata')::date,
+       0, 0, 0, c.amount_collected_paise, 0, 0, c.commission_paise
+from public.cash_collections c
+union all
+select r.facility_id, r.patient_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
+       0, 0, 0, 0, r.amount_paise, 0, -r.commission_reversed_paise
+from public.cash_refunds r;
+revoke all on app.reporting_revenue_events from public;
+comment on view app.reporting_revenue_events is
+  'Every money event of every facility with its IST day: bills issued, captures, online refunds, cash collections, cash refunds. Read only by the materialized views (definer role).';
+grant select on app.reporting_revenue_events to careledger_definer;
+
+-- ----------------------------------------------------------------------------
+-- The views that may be refreshed, in the order a full refresh takes them.
+-- ----------------------------------------------------------------------------
+create or replace function app.reporting_view_names() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['facility_daily_revenue', 'pending_commission', 'patient_lifetime_value', 'category_revenue']
+$$;
+revoke all on function app.reporting_view_names() from public;
+grant execute on function app.reporting_view_names() to careledger_app, careledger_definer, careledger_patient;
+comment on function app.reporting_view_names() is 'Names of the reporting materialized views (app.mv_<name>), in refresh order.';
+
+-- ----------------------------------------------------------------------------
+-- Refresh one view. Definer rights of the views' owner. The lock is
+-- transaction-scoped: it is released at the caller's commit or rollback, and
+-- a refresh of the same view in another transaction meanwhile is skipped
+-- rather than queued behind it. CONCURRENTLY: readers see the previous
+-- contents until commit, never wait.
+-- ----------------------------------------------------------------------------
+create or replace function app.refresh_reporting_view(p_view text)
+returns table (view_name text, skipped boolean, rows_count bigint, started_at timestamptz, finished_at timestamptz)
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_user uuid := app.current_user_id();
+  v_started timestamptz := clock_timestamp();
+  v_rows bigint;
+begin
+  if not (v_user is not distinct from '00000000-0000-4000-8000-000000000002'::uuid
+          or app.current_user_role() is not distinct from 'super_admin') then
+    raise exception 'only the super admin or the report-refresh principal refreshes reports'
+      using errcode = 'insufficient_privilege';
+  end if;
+  if p_view is null or not (p_view = any (app.reporting_view_names())) then
+    raise exception 'reporting view % does not exist (known: %)', coalesce(p_view, 'none'),
+      array_to_string(app.reporting_view_names(), ', ') using errcode = 'no_data_found';
+  end if;
+
+  if not pg_try_advisory_xact_lock(hashtext('app.refresh_reporting_view'), hashtext(p_view)) then
+    insert into public.reporting_refresh_log (view_name, started_at, finished_at, rows_count, refreshed_by, skipped)
+    values (p_view, v_started, clock_timestamp(), null, v_user, true);
+    return query select p_view, true, null::bigint, v_started, clock_timestamp();
+    return;
+  end if;
+
+  execute format('refresh materialized view concurrently app.%I', 'mv_' || p_view);
+  execute format('select count(*) from app.%I', 'mv_' || p_view) into v_rows;
+
+  insert into public.reporting_refresh_log (view_name, started_at, finished_at, rows_count, refreshed_by, skipped)
+  values (p_view, v_started, clock_timestamp(), v_rows, v_user, false);
+  return query select p_view, false, v_rows, v_started, clock_timestamp();
+end
+$$;
+revoke all on function app.refresh_reporting_view(text) from public;
+grant execute on function app.refresh_reporting_view(text) to careledger_app, careledger_patient;
+alter function app.refresh_reporting_view(text) owner to careledger_definer;
+comment on function app.refresh_reporting_view(text) is
+  'Refreshes one reporting materialized view CONCURRENTLY, or skips it when another refresh of it holds its advisory lock; logs either. Super admin or the report-refresh principal.';
+
+-- Every view, one after the other, in one transaction.
+create or replace function app.refresh_reporting_views()
+returns table (view_name text, skipped boolean, rows_count bigint, started_at timestamptz, finished_at timestamptz)
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select r.* from unnest(app.reporting_view_names()) with ordinality v(name, n)
+  cross join lateral app.refresh_reporting_view(v.name) r
+  order by v.n
+$$;
+revoke all on function app.refresh_reporting_views() from public;
+grant execute on function app.refresh_reporting_views() to careledger_app, careledger_patient;
+alter function app.refresh_reporting_views() owner to careledger_definer;
+comment on function app.refresh_reporting_views() is 'app.refresh_reporting_view for every reporting view, in order.';
+
+-- ----------------------------------------------------------------------------
+-- The wrappers: what the app reads, filtered by the request context.
+-- ----------------------------------------------------------------------------
+create or replace function app.report_facility_daily_revenue(p_from date, p_to date)
+returns table (facility_id uuid, day date, billed_paise bigint, online_paise bigint, online_refunded_paise bigint,
+               cash_paise bigint, cash_refunded_paise bigint, revenue_paise bigint,
+               commission_online_paise bigint, commission_cash_paise bigint)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select m.facility_id, m.day, m.billed_paise, m.online_paise, m.online_refunded_paise, m.cash_paise,
+         m.cash_refunded_paise, m.revenue_paise, m.commission_online_paise, m.commission_cash_paise
+  from app.mv_facility_daily_revenue m
+  where m.facility_id = any (app.reporting_facilities())
+    and (p_from is null or m.day >= p_from) and (p_to is null or m.day <= p_to)
+  order by m.facility_id, m.day
+$$;
+revoke all on function app.report_facility_daily_revenue(date, date) from public;
+grant execute on function app.report_facility_daily_revenue(date, date) to careledger_app, careledger_patient;
+alter function app.report_facility_daily_revenue(date, date) owner to careledger_definer;
+comment on function app.report_facility_daily_revenue(date, date) is
+  'Daily revenue per facility (IST days from..to, either open) from app.mv_facility_daily_revenue, for the facilities the caller may report on.';
+
+create or replace function app.report_pending_commission()
+returns table (facility_id uuid, facility_name text, pending_cash_paise bigint, pending_online_paise bigint,
+               pending_paise bigint, open_items bigint, oldest_item_on date)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select m.facility_id, f.name, m.pending_cash_paise, m.pending_online_paise, m.pending_paise, m.open_items,
+         m.oldest_item_on
+  from app.mv_pending_commission m
+  join public.facilities f on f.id = m.facility_id
+  where m.facility_id = any (app.reporting_facilities())
+  order by m.pending_paise desc, f.name
+$$;
+revoke all on function app.report_pending_commission() from public;
+grant execute on function app.report_pending_commission() to careledger_app, careledger_patient;
+alter function app.report_pending_commission() owner to careledger_definer;
+comment on function app.report_pending_commission() is
+  'Pending commission per facility (cash, online, total, open items, oldest) from app.mv_pending_commission, for the facilities the caller may report on, largest first.';
+
+create or replace function app.report_patient_lifetime_value(p_facility uuid default null, p_limit integer default 100)
+returns table (facility_id uuid, patient_id uuid, full_name text, bills_count bigint, billed_paise bigint,
+               paid_online_paise bigint, paid_cash_paise bigint, lifetime_value_paise bigint,
+               first_seen_on date, last_seen_on date)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select m.facility_id, m.patient_id, p.full_name, m.bills_count, m.billed_paise, m.paid_online_paise,
+         m.paid_cash_paise, m.lifetime_value_paise, m.first_seen_on, m.last_seen_on
+  from app.mv_patient_lifetime_value m
+  join public.patients p on p.facility_id = m.facility_id and p.id = m.patient_id
+  where m.facility_id = any (app.reporting_facilities())
+    and (p_facility is null or m.facility_id = p_facility)
+  order by m.lifetime_value_paise desc, m.patient_id
+  limit greatest(coalesce(p_limit, 100), 0)
+$$;
+revoke all on function app.report_patient_lifetime_value(uuid, integer) from public;
+grant execute on function app.report_patient_lifetime_value(uuid, integer) to careledger_app, careledger_patient;
+alter function app.report_patient_lifetime_value(uuid, integer) owner to careledger_definer;
+comment on function app.report_patient_lifetime_value(uuid, integer) is
+  'Patients by lifetime value (paid online + cash less refunds) from app.mv_patient_lifetime_value, of one facility or all the caller may report on, highest first.';
+
+create or replace function app.report_category_revenue(p_from date, p_to date)
+returns table (category facility_type, month date, facilities_count bigint, billed_paise bigint, online_paise bigint,
+               cash_paise bigint, revenue_paise bigint, commission_paise bigint)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select m.category, m.month, count(distinct m.facility_id)::bigint, sum(m.billed_paise)::bigint,
+         sum(m.online_paise)::bigint, sum(m.cash_paise)::bigint, sum(m.revenue_paise)::bigint,
+         sum(m.commission_paise)::bigint
+  from app.mv_category_revenue m
+  where m.facility_id = any (app.reporting_facilities())
+    and (p_from is null or m.month >= date_trunc('month', p_from)::date)
+    and (p_to is null or m.month <= p_to)
+  group by m.category, m.month
+  order by m.month, m.category
+$$;
+revoke all on function app.report_category_revenue(date, date) from public;
+grant execute on function app.report_category_revenue(date, date) to careledger_app, careledger_patient;
+alter function app.report_category_revenue(date, date) owner to careledger_definer;
+comment on function app.report_category_revenue(date, date) is
+  'Revenue per facility category and IST month (months touching from..to) from app.mv_category_revenue, summed over the facilities the caller may report on.';
+
+-- How fresh each view is: its last refresh that ran, and its last attempt.
+create or replace function app.report_refresh_freshness()
+returns table (view_name text, refreshed_at timestamptz, rows_count bigint, refreshed_by uuid,
+               last_attempt_at timestamptz, last_attempt_skipped boolean)
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select v.name, r.finished_at, r.rows_count, r.refreshed_by, a.finished_at, a.skipped
+  from unnest(app.reporting_view_names()) with ordinality v(name, n)
+  left join lateral (select l.* from public.reporting_refresh_log l
+                     where l.view_name = v.name and not l.skipped
+                     order by l.finished_at desc, l.id desc limit 1) r on true
+  left join lateral (select l.* from public.reporting_refresh_log l
+                     where l.view_name = v.name
+                     order by l.finished_at desc, l.id desc limit 1) a on true
+  order by v.n
+$$;
+revoke all on function app.report_refresh_freshness() from public;
+grant execute on function app.report_refresh_freshness() to careledger_app, careledger_patient;
+comment on function app.report_refresh_freshness() is
+  'Per reporting view: when its last refresh finished, with how many rows and by whom, and its last attempt (skipped or not). Caller''s rights: nothing for those who read no reports.';
+
+-- The suppression rule, in one place.
+create or replace function app.suppressed_count(p_count bigint) returns bigint
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select case when p_count between 1 and 4 then null else p_count end
+$$;
+comment on function app.suppressed_count(bigint) is 'A patient count safe to show: null when 1 to 4 (small-number suppression).';
+
+create or replace function app.suppressed_label(p_count bigint) returns text
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select case when p_count between 1 and 4 then '<5' else p_count::text end
+$$;
+revoke all on function app.suppressed_count(bigint), app.suppressed_label(bigint) from public;
+grant execute on function app.suppressed_count(bigint), app.suppressed_label(bigint) to careledger_app, careledger_definer, careledger_patient;
+comment on function app.suppressed_label(bigint) is 'A patient count as shown: ''<5'' when 1 to 4, else the number.';
+
+-- ----------------------------------------------------------------------------
+-- The counting, shared by the three report functions: for each value, the
+-- cards of the caller's facilities' patients whose p_column contains
+-- [{p_key: value}] (or [{p_key2: value}]). p_column and the keys are fixed by
+-- the callers below, never user input. With no values given, the values
+-- present on those cards are counted. One row per facility and value
+-- (scope 'facility') and per category and value (scope 'category'), with the
+-- cohort (patients with a card) beside it.
+-- ----------------------------------------------------------------------------
+create or replace function app.health_card_prevalence(p_table text, p_column text, p_key text, p_key2 text, p_values text[])
+returns table (scope text, facility_id uuid, category facility_type, item text,
+               patients bigint, patients_shown text, cohort bigint, cohort_shown text)
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_facilities uuid[] := app.reporting_facilities();
+  v_keys text[] := array_remove(array[p_key, p_key2], null);
+  v_values text[] := p_values;
+  v_card text;
+  v_contains text;
+begin
+  if p_table not in ('health_card_clinical', 'health_cards')
+     or p_column not in ('chronic_conditions', 'allergies', 'insurance') then
+    raise exception 'no health-card analytics over %.%', p_table, p_column using errcode = 'invalid_parameter_value';
+  end if;
+  if cardinality(v_facilities) = 0 then
+    return;
+  end if;
+  -- the card of a clinical row is card_id, of a card row id
+  v_card := case p_table when 'health_card_clinical' then 'card_id' else 'id' end;
+  -- h.<column> @> [{key: value}] for each key: what the jsonb_path_ops GIN index answers
+  select string_agg(format('h.%I @> jsonb_build_array(jsonb_build_object(%L, v.item))', p_column, k), ' or ')
+  into v_contains from unnest(v_keys) k;
+
+  if v_values is null then
+    execute format(
+      'select array(select distinct e ->> k
+                    from public.patients p
+                    join public.%I h on h.%I = p.card_id
+                    cross join lateral jsonb_array_elements(h.%I) e
+                    cross join unnest($2::text[]) k
+                    where p.facility_id = any ($1) and e ->> k is not null
+                    order by 1)',
+      p_table, v_card, p_column)
+    into v_values using v_facilities, v_keys;
+  end if;
+
+  return query execute format($q$
+    with cohort as (
+      select p.facility_id, f.type as category, p.card_id
+      from public.patients p join public.facilities f on f.id = p.facility_id
+      where p.facility_id = any ($1) and p.card_id is not null
+    ), items as (
+      select distinct v.item from unnest($2::text[]) v(item) where v.item is not null
+    ), matches as (
+      select v.item, h.%2$I as card_id from items v join public.%1$I h on (%3$s)
+    ), hits as (
+      select distinct c.facility_id, c.category, m.item, c.card_id
+      from cohort c join matches m on m.card_id = c.card_id
+    ), facilities as (
+      select c.facility_id, c.category, count(distinct c.card_id) as cohort_n from cohort c group by 1, 2
+    ), categories as (
+      select c.category, count(distinct c.card_id) as cohort_n from cohort c group by 1
+    ), per_facility as (
+      select f.facility_id, f.category, i.item, count(distinct h.card_id) as n, f.cohort_n
+      from facilities f cross join items i
+      left join hits h on h.facility_id = f.facility_id and h.item = i.item
+      group by f.facility_id, f.category, i.item, f.cohort_n
+    ), per_category as (
+      select g.category, i.item, count(distinct h.card_id) as n, g.cohort_n
+      from categories g cross join items i
+      left join hits h on h.category = g.category and h.item = i.item
+      group by g.category, i.item, g.cohort_n
+    )
+    select 'facility'::text, x.facility_id, x.category, x.item,
+           app.suppressed_count(x.n), app.suppressed_label(x.n),
+           app.suppressed_count(x.cohort_n), app.suppressed_label(x.cohort_n)
+    from per_facility x
+    union all
+    select 'category'::text, null::uuid, x.category, x.item,
+           app.suppressed_count(x.n), app.suppressed_label(x.n),
+           app.suppressed_count(x.cohort_n), app.suppressed_label(x.cohort_n)
+    from per_category x
+    order by 1 desc, 3, 2, 4$q$,
+    p_table, v_card, v_contains)
+  using v_facilities, v_values;
+end
+$$;
+revoke all on function app.health_card_prevalence(text, text, text, text, text[]) from public;
+alter function app.health_card_prevalence(text, text, text, text, text[]) owner to careledger_definer;
+comment on function app.health_card_prevalence(text, text, text, text, text[]) is
+  'Counting behind the health-card analytics (not callable by the app): cards of the caller''s report facilities containing each value, per facility and category, suppressed below 5.';
+
+create or replace function app.report_chronic_condition_prevalence(p_codes text[] default null)
+returns table (scope text, facility_id uuid, category facility_type, item text,
+               patients bigint, patients_shown text, cohort bigint, cohort_shown text)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select * from app.health_card_prevalence('health_card_clinical', 'chronic_conditions', 'code', null, p_codes)
+$$;
+alter function app.report_chronic_condition_prevalence(text[]) owner to careledger_definer;
+comment on function app.report_chronic_condition_prevalence(text[]) is
+  'Patients with each chronic condition (ICD-10 code; all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+
+create or replace function app.report_allergy_prevalence(p_substances text[] default null)
+returns table (scope text, facility_id uuid, category facility_type, item text,
+               patients bigint, patients_shown text, cohort bigint, cohort_shown text)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select * from app.health_card_prevalence('health_card_clinical', 'allergies', 'substance', null, p_substances)
+$$;
+alter function app.report_allergy_prevalence(text[]) owner to careledger_definer;
+comment on function app.report_allergy_prevalence(text[]) is
+  'Patients with each allergy (substance; all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+
+create or replace function app.report_insurance_mix(p_insurers text[] default null)
+returns table (scope text, facility_id uuid, category facility_type, item text,
+               patients bigint, patients_shown text, cohort bigint, cohort_shown text)
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select * from app.health_card_prevalence('health_cards', 'insurance', 'insurer', 'scheme', p_insurers)
+$$;
+revoke all on function app.report_chronic_condition_prevalence(text[]), app.report_allergy_prevalence(text[]),
+                       app.report_insurance_mix(text[]) from public;
+grant execute on function app.report_chronic_condition_prevalence(text[]), app.report_allergy_prevalence(text[]),
+                          app.report_insurance_mix(text[]) to careledger_app, careledger_patient;
+alter function app.report_insurance_mix(text[]) owner to careledger_definer;
+comment on function app.report_insurance_mix(text[]) is
+  'Patients with each insurer or scheme (all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+
+do $$
+declare
+  f text;
+begin
+  foreach f in array array[
+    'app.answered_facilities(uuid)', 'app.facility_account_debit_balance(uuid, ledger_account)',
+    'app.commission_pending(uuid)', 'app.held_for_platform(uuid)', 'app.pending_since_last_settlement(uuid)'] loop
+    execute format('revoke all on function %s from public', f);
+    execute format('grant execute on function %s to careledger_app, careledger_definer, careledger_patient', f);
+  end loop;
+end
+$$;
