@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The shape of the code (STYLE.md): Vaadin stays in ui packages, and features keep out of each other's ui. */
+/** The shape of the code: Vaadin stays in ui packages, and features keep out of each other's ui. */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()

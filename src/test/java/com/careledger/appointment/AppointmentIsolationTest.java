@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tenant isolation of appointments and their clinical notes (V0022, V0023) over the demo data: a facility sees only
- * its own, a patient only their own, no context nothing; writes into another facility are refused; notes need the
- * clinical permissions. Each test rolls back.
+ * Tenant isolation of appointments and their clinical notes (the policies on appointments and appointment_notes) over
+ * the demo data: a facility sees only its own, a patient only their own, no context nothing; writes into another
+ * facility are refused; notes need the clinical permissions. Each test rolls back.
  */
 class AppointmentIsolationTest {
 

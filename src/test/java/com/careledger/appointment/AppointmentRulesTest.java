@@ -26,9 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the database refuses about appointments (V0022), as reception at Sanjeevani books them: double booking of a
- * staff member, crossing a partition boundary, changing the partition key, references to another facility, status
- * going backwards. Each test rolls back.
+ * What the database refuses about appointments (app.check_appointment_insert, app.check_appointment_update), as
+ * reception at Sanjeevani books them: double booking of a staff member, crossing a partition boundary, changing the
+ * partition key, references to another facility, status going backwards. Each test rolls back.
  */
 class AppointmentRulesTest {
 

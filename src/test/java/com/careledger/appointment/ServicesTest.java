@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A facility's services and prices (V0021): hash-partitioned, isolated per facility, kept by its admins. */
+/**
+ * A facility's services and prices (the services table): hash-partitioned, isolated per facility, kept by its admins.
+ */
 class ServicesTest {
 
     private static final String ADD = """

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input gets a clear error and changes nothing (V0040-V0042): quantities, discounts, empty and free bills,
+ * Bad input gets a clear error and changes nothing (R__0007_billing.sql): quantities, discounts, empty and free bills,
  * prices above MRP, lines that are both or neither, services no longer offered, facilities that cannot bill.
  * Each test rolls back.
  */

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bills stay inside their facility (V0041, V0042), beyond what TenantIsolationMatrixTest checks for every table: a
- * bill cannot point at another facility's patient, appointment, service or product; other facilities cannot issue
- * or cancel it; a patient reads only their own issued bills; staff without a billing permission read none.
- * Each test rolls back.
+ * Bills stay inside their facility (the policies and triggers on bills and bill_items), beyond what
+ * TenantIsolationMatrixTest checks for every table: a bill cannot point at another facility's patient, appointment,
+ * service or product; other facilities cannot issue or cancel it; a patient reads only their own issued bills; staff
+ * without a billing permission read none. Each test rolls back.
  */
 class BillIsolationTest {
 

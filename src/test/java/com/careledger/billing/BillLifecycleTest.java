@@ -27,9 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What happens to a bill over its life (V0041, V0042), as Sanjeevani's billing clerk: editable while draft; issued
- * and frozen; cancelled only as a draft or unpaid; paid and partially paid as payments (later migrations) say;
- * amounts never written by hand. Each test rolls back.
+ * What happens to a bill over its life (app.create_bill, app.issue_bill, app.cancel_bill and the triggers on bills), as
+ * Sanjeevani's billing clerk: editable while draft; issued and frozen; cancelled only as a draft or unpaid; paid and
+ * partially paid as payments say (app.bill_status_for_payment); amounts never written by hand. Each test rolls back.
  */
 class BillLifecycleTest {
 
@@ -137,8 +137,9 @@ class BillLifecycleTest {
     }
 
     /**
-     * Payments come with later migrations; they will set paid_paise with definer rights. Here the migration owner
-     * stands in for them, in the same transaction as the app role (one superuser connection switching roles).
+     * Captures, cash collections and refunds set paid_paise with definer rights (R__0009_payments_and_cash.sql). Here
+     * the migration owner stands in for them, in the same transaction as the app role (one superuser connection
+     * switching roles).
      */
     @Test
     void paymentsDeriveTheStatusAndAPaidOrPartlyPaidBillCannotBeCancelled() throws SQLException {

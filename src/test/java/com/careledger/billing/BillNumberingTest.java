@@ -32,10 +32,10 @@ import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
- * Gap-free tax invoice numbers per facility and financial year (V0042): consecutive, given back when the issuing
- * transaction rolls back, unique under real concurrency (threads, connections of the app role with a signed
- * context), and counted per financial year of the IST date of issue. The concurrency tests commit (at Precision
- * Diagnostics Lab and Arogya, where nothing else issues bills); the others roll back.
+ * Gap-free tax invoice numbers per facility and financial year (app.issue_bill over document_counters): consecutive,
+ * given back when the issuing transaction rolls back, unique under real concurrency (threads, connections of the app
+ * role with a signed context), and counted per financial year of the IST date of issue. The concurrency tests commit
+ * (at Precision Diagnostics Lab and Arogya, where nothing else issues bills); the others roll back.
  */
 class BillNumberingTest {
 

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Worked examples of bill arithmetic (V0041), to the paisa: exempt services, goods at 5, 12 and 18 % with one
- * rounding per line (half up), the odd paisa of CGST/SGST, IGST across states, a bill discount spread by largest
- * remainder with ties, and snapshots of prices. Each example is worked by hand in its comment. Each test rolls back.
+ * Worked examples of bill arithmetic (app.bill_line_amounts, app.recompute_bill), to the paisa: exempt services, goods
+ * at 5, 12 and 18 % with one rounding per line (half up), the odd paisa of CGST/SGST, IGST across states, a bill
+ * discount spread by largest remainder with ties, and snapshots of prices. Each example is worked by hand in its
+ * comment. Each test rolls back.
  */
 class BillTotalsTest {
 

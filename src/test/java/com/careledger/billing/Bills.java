@@ -7,8 +7,9 @@ import java.util.UUID;
 import com.careledger.test.AppSession;
 
 /**
- * The portal's calls on bills (V0041, V0042) as tests make them, and the amounts the database computed, in paise.
- * Fixture ids beyond {@code TestDatabase}: the demo data of Shree Medical Store and the demo bills.
+ * The portal's calls on bills (app.create_bill, app.add_bill_service, app.issue_bill and the rest) as tests make them,
+ * and the amounts the database computed, in paise. Fixture ids beyond {@code TestDatabase}: the demo data of Shree
+ * Medical Store and the demo bills.
  */
 final class Bills {
 

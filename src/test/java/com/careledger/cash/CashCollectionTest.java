@@ -23,8 +23,8 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cash at the counter (V0060): MONEY.md's cash examples to the paisa (posting 3), the fixed fee once per bill, split
- * tender, idempotency, what is refused, and shifts. Each test rolls back.
+ * Cash at the counter (app.collect_cash): the cash worked examples of docs/ledger.md to the paisa (posting 3), the
+ * fixed fee once per bill, split tender, idempotency, what is refused, and shifts. Each test rolls back.
  */
 class CashCollectionTest {
 

@@ -11,16 +11,16 @@ import com.careledger.test.TestFacilities;
 
 /**
  * Facilities with the cash commission terms a test needs and their clerks, made inside the test's rolled-back
- * transaction (V0060), and collections. Sessions come from {@link AppSession#openWithDefinerAccess()}: a clerk's
- * sign-in is a row only definer functions write.
+ * transaction, and collections (app.collect_cash). Sessions come from {@link AppSession#openWithDefinerAccess()}: a
+ * clerk's sign-in is a row only definer functions write.
  */
 public final class CashCounter {
 
-    /** 2 % of each collection, 18 % GST on it (MONEY.md "Cash, percentage"). */
+    /** 2 % of each collection, 18 % GST on it (worked example 3 of docs/ledger.md, "Cash, percentage"). */
     public static final String PERCENTAGE = """
             "cash_commission_applies": true, "cash_commission_type": "percentage", "cash_commission_rate": 0.02,
             "gst_on_cash_commission": true""";
-    /** ₹25 per bill, 18 % GST on it (MONEY.md "Cash, fixed fee"). */
+    /** ₹25 per bill, 18 % GST on it (worked example 4 of docs/ledger.md, "Cash, fixed fee"). */
     public static final String FIXED_FEE = """
             "cash_commission_applies": true, "cash_commission_type": "fixed_per_bill",
             "cash_commission_fixed_paise": 2500, "gst_on_cash_commission": true""";

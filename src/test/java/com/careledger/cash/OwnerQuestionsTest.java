@@ -21,8 +21,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The owner's three questions (V0080) on MONEY.md's worked examples: one facility with the ₹10 000 card payment
- * (margin 10.00, net 9 858.40) and the ₹5 000 bill paid in cash at 2 % + 18 % GST (118.00 owed). Each test rolls back.
+ * The owner's three questions (app.commission_pending, app.held_for_platform, app.pending_since_last_settlement) on the
+ * worked examples of docs/ledger.md: one facility with the ₹10 000 card payment (margin 10.00, net 9 858.40) and the
+ * ₹5 000 bill paid in cash at 2 % + 18 % GST (118.00 owed). Each test rolls back.
  */
 class OwnerQuestionsTest {
 

@@ -17,8 +17,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Receipts (V0066): one gap-free series per facility and financial year over captured payments and cash collections,
- * numbered in the transaction that records the money, in a shape no invoice number has. Each test rolls back.
+ * Receipts (the receipts table, numbered by app.issue_receipt_for): one gap-free series per facility and financial year
+ * over captured payments and cash collections, numbered in the transaction that records the money, in a shape no
+ * invoice number has. Each test rolls back.
  */
 class ReceiptTest {
 
@@ -102,7 +103,10 @@ class ReceiptTest {
         }
     }
 
-    /** V0100: a collection takes its receipt as app.collect_cash's last step; one written any other way fails at commit. */
+    /**
+     * A collection takes its receipt as app.collect_cash's last step; one written any other way fails at commit (the
+     * deferred constraint trigger cash_collections_have_a_receipt).
+     */
     @Test
     void aCashCollectionWithoutItsReceiptIsRefusedAtCommit() throws Exception {
         try (AppSession s = AppSession.openWithDefinerAccess()) {

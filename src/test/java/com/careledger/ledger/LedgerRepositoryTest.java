@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The repository over V0050/V0080, as the portal calls it: through the RLS transaction manager, rolled back. */
+/**
+ * LedgerRepository over the ledger's balances and the owner's three questions (app.account_balance, app.trial_balance,
+ * app.commission_pending, app.held_for_platform, app.pending_since_last_settlement), as the portal calls it: through
+ * the RLS transaction manager, rolled back.
+ */
 class LedgerRepositoryTest {
 
     private final javax.sql.DataSource dataSource = TestDatabase.appDataSource();

@@ -19,8 +19,8 @@ import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ledger (V0050): MONEY.md's accounts; entries balanced at commit, immutable for everyone, posted only by definer
- * functions; balances under row-level security; corrections as reversing entries.
+ * The ledger (journal_entries, journal_lines): the accounts of docs/ledger.md; entries balanced at commit, immutable
+ * for everyone, posted only by definer functions; balances under row-level security; corrections as reversing entries.
  */
 class LedgerTest {
 

@@ -191,7 +191,10 @@ class MoneySequencePropertiesTest {
             count("cash");
         }
 
-        /** MONEY.md posting 5 by this test's arithmetic: the cumulative rule, advance first, cost within the open amount. */
+        /**
+         * Posting 5 of docs/ledger.md by this test's arithmetic: the cumulative rule, advance first, cost within the
+         * open amount.
+         */
         private void refundPayment(Facility f) throws SQLException {
             List<UUID> refundable = f.payments.entrySet().stream().filter(e -> e.getValue().refunded < e.getValue().amount)
                     .map(Map.Entry::getKey).toList();
@@ -236,7 +239,10 @@ class MoneySequencePropertiesTest {
             count("online refund");
         }
 
-        /** MONEY.md posting 6 by this test's arithmetic: the cumulative rule, or the fixed fee when nothing stays paid. */
+        /**
+         * Posting 6 of docs/ledger.md by this test's arithmetic: the cumulative rule, or the fixed fee when nothing
+         * stays paid.
+         */
         private void refundCash(Facility f) throws SQLException {
             List<UUID> refundable = f.collections.entrySet().stream()
                     .filter(e -> e.getValue().refunded < e.getValue().amount).map(Map.Entry::getKey).toList();
@@ -282,8 +288,8 @@ class MoneySequencePropertiesTest {
         }
 
         /**
-         * MONEY.md posting 4 by this test's arithmetic: a draft filled with every open item of its type's sides, then
-         * submitted, approved and paid (or cancelled, which changes nothing).
+         * Posting 4 of docs/ledger.md by this test's arithmetic: a draft filled with every open item of its type's
+         * sides, then submitted, approved and paid (or cancelled, which changes nothing).
          */
         private void settle(Facility f) throws SQLException {
             String type = f.netting ? List.of("online_pg", "cash_commission", "mixed").get(random.nextInt(3))
@@ -552,7 +558,9 @@ class MoneySequencePropertiesTest {
                 .divide(BigDecimal.valueOf(amount), 0, RoundingMode.HALF_UP).longValueExact();
     }
 
-    /** round_half_up(amount × rate) to the paisa, as MONEY.md says: once, exactly. */
+    /**
+     * round_half_up(amount × rate) to the paisa, as docs/ledger.md ("Units, time and rounding") says: once, exactly.
+     */
     static long round(long amount, BigDecimal rate) {
         return BigDecimal.valueOf(amount).multiply(rate).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }

@@ -17,9 +17,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway's settlement batch (V0065, MONEY.md posting 2): per facility D platform_bank S_F, C gateway_clearing[G,F]
- * S_F; a stated amount that differs is flagged; each payment enters one batch; only the super admin (or the payment
- * webhook) records one. Each test rolls back.
+ * A gateway's settlement batch (app.record_gateway_settlement, posting 2 of docs/ledger.md): per facility
+ * D platform_bank S_F, C gateway_clearing[G,F] S_F; a stated amount that differs is flagged; each payment enters one
+ * batch; only the super admin (or the payment webhook) records one. Each test rolls back.
  */
 class GatewaySettlementTest {
 

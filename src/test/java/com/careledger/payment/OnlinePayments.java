@@ -10,7 +10,7 @@ import com.careledger.test.TestFacilities;
 
 /**
  * Facilities with the rates a test needs, onboarded by the super admin inside the test's rolled-back transaction,
- * an issued bill there, and captures (V0050, V0051). The session is left as the super admin in the new facility.
+ * an issued bill there, and captures (app.capture_payment). The session is left as the super admin in the new facility.
  */
 public final class OnlinePayments {
 

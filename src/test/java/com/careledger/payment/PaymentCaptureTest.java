@@ -21,8 +21,8 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Capturing online payments (V0051): the figures of MONEY.md to the paisa, the ledger entry of posting 1, the
- * bill's paid amount, idempotency per gateway payment id, and who may capture. Each test rolls back.
+ * Capturing online payments (app.capture_payment): the worked examples of docs/ledger.md to the paisa, the ledger entry
+ * of posting 1, the bill's paid amount, idempotency per gateway payment id, and who may capture. Each test rolls back.
  */
 class PaymentCaptureTest {
 

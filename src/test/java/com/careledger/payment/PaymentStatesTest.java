@@ -17,8 +17,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Payment states before capture (V0067): an order (created), an authorized attempt, a failed one, and capture of what
- * was recorded; keys, idempotency, what is refused. Each test rolls back.
+ * Payment states before capture (app.create_payment_order, app.record_payment_authorized, app.record_payment_failed):
+ * an order (created), an authorized attempt, a failed one, and capture of what was recorded; keys, idempotency, what is
+ * refused. Each test rolls back.
  */
 class PaymentStatesTest {
 

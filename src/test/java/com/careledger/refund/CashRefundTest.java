@@ -26,9 +26,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cash refunds at the counter (V0063): the percentage commission reversed by the cumulative rule (posting 6), the
- * fixed fee reversed once when nothing of the bill stays paid, commission already settled owed back through
- * facility_payable, the shift's expected cash, idempotency and what is refused. Each test rolls back.
+ * Cash refunds at the counter (app.refund_cash): the percentage commission reversed by the cumulative rule (posting 6
+ * of docs/ledger.md), the fixed fee reversed once when nothing of the bill stays paid, commission already settled owed
+ * back through facility_payable, the shift's expected cash, idempotency and what is refused. Each test rolls back.
  */
 class CashRefundTest {
 

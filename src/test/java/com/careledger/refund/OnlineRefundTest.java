@@ -24,9 +24,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Refunds of online payments (V0062): MONEY.md's partial refund and cumulative rule to the paisa (posting 5), the
- * gateway fee borne by the facility, advances, recoveries beyond the payment's open amount, idempotency per gateway
- * refund id, and what is refused. Each test rolls back.
+ * Refunds of online payments (app.refund_payment): the partial refund and the cumulative rule of docs/ledger.md to the
+ * paisa (posting 5, worked examples 7 and 8), the gateway fee borne by the facility, advances, recoveries beyond the
+ * payment's open amount, idempotency per gateway refund id, and what is refused. Each test rolls back.
  */
 class OnlineRefundTest {
 

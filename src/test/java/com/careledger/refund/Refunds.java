@@ -9,9 +9,9 @@ import com.careledger.test.AppSession;
 import com.careledger.test.TestFacilities;
 
 /**
- * Refund fixtures (V0062, V0063): a facility that says who bears the gateway fee on refunds, the refund calls, and the
- * lines of a refund's entry. Bills, captures, clerks and collections come from {@code OnlinePayments} and
- * {@code CashCounter}.
+ * Refund fixtures: a facility that says who bears the gateway fee on refunds, the refund calls (app.refund_payment,
+ * app.refund_cash), and the lines of a refund's entry. Bills, captures, clerks and collections come from
+ * {@code OnlinePayments} and {@code CashCounter}.
  */
 final class Refunds {
 

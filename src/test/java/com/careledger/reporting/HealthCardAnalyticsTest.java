@@ -20,7 +20,8 @@ import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
- * Health-card analytics (V0092): prevalence per facility and category through the GIN indexes, counts of 1 to 4
+ * Health-card analytics (app.report_chronic_condition_prevalence, app.report_allergy_prevalence,
+ * app.report_insurance_mix): prevalence per facility and category through the GIN indexes, counts of 1 to 4
  * suppressed, and only for those who may report on the facility. The facility is a diagnostic centre, a category
  * the demo data has none of, so its category rows are its own.
  */

@@ -13,10 +13,11 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The materialized views of V0091, read through their wrappers: after a refresh (run here inside the test's
- * transaction: REFRESH MATERIALIZED VIEW CONCURRENTLY is allowed in a transaction block) they agree with the live
- * reconciliation view and the source rows; each principal sees only what it may report on; the app role cannot read
- * a materialized view directly.
+ * The reporting materialized views (app.mv_facility_daily_revenue, app.mv_pending_commission,
+ * app.mv_patient_lifetime_value, app.mv_category_revenue), read through their app.report_* wrappers: after a refresh
+ * (run here inside the test's transaction: REFRESH MATERIALIZED VIEW CONCURRENTLY is allowed in a transaction block)
+ * they agree with the live reconciliation view and the source rows; each principal sees only what it may report on; the
+ * app role cannot read a materialized view directly.
  */
 class MaterializedViewTest {
 

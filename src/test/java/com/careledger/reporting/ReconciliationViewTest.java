@@ -14,8 +14,8 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * reporting_facility_summary, reporting_platform_summary and app.pending_commission_aging (V0090) agree with the
- * source rows, the ledger and MONEY.md's figures, and show each principal only what it may report on.
+ * reporting_facility_summary, reporting_platform_summary and app.pending_commission_aging agree with the source rows,
+ * the ledger and the figures of docs/ledger.md ("Reporting"), and show each principal only what it may report on.
  */
 class ReconciliationViewTest {
 

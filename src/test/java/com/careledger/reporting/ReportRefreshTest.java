@@ -18,7 +18,7 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * app.refresh_reporting_view (V0091): who may refresh, the log of runs, and the advisory lock that turns an
+ * app.refresh_reporting_view: who may refresh, the log of runs, and the advisory lock that turns an
  * overlapping refresh of the same view into a logged skip while readers go on reading.
  */
 class ReportRefreshTest {

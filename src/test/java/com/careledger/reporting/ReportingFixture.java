@@ -11,9 +11,9 @@ import com.careledger.test.TestFacilities;
 
 /**
  * Money for reports, made through the app's SQL functions inside the test's rolled-back transaction: facilities
- * onboarded by the super admin with card MDRs of MONEY.md's online example (gateway 1.10 %, platform 1.20 %, GST 18 %)
- * and its percentage cash commission (2 % + 18 % GST), each with a billing clerk whose shift is open; issued bills,
- * captures (app.capture_payment) and cash collections (app.collect_cash). Sessions come from
+ * onboarded by the super admin with card MDRs of the online worked example of docs/ledger.md (gateway 1.10 %, platform
+ * 1.20 %, GST 18 %) and its percentage cash commission (2 % + 18 % GST), each with a billing clerk whose shift is open;
+ * issued bills, captures (app.capture_payment) and cash collections (app.collect_cash). Sessions come from
  * {@link AppSession#openWithDefinerAccess()}: a clerk's sign-in is a row only definer functions write.
  */
 final class ReportingFixture {
@@ -74,9 +74,10 @@ final class ReportingFixture {
     }
 
     /**
-     * MONEY.md's examples at one hospital: a ₹10 000 bill paid by card (margin 10.00), a ₹5 000 bill paid in cash
-     * ₹3 000 + ₹2 000 (commission 60.00 + 10.80, 40.00 + 7.20) and a ₹1 000 bill not paid yet; and at a clinic a
-     * ₹1 000 bill paid in cash (20.00 + 3.60). The session is left as the super admin with no facility entered.
+     * The worked examples of docs/ledger.md at one hospital: a ₹10 000 bill paid by card (margin 10.00), a ₹5 000 bill
+     * paid in cash ₹3 000 + ₹2 000 (commission 60.00 + 10.80, 40.00 + 7.20) and a ₹1 000 bill not paid yet; and at a
+     * clinic a ₹1 000 bill paid in cash (20.00 + 3.60). The session is left as the super admin with no facility
+     * entered.
      */
     record Scenario(Facility hospital, Facility clinic, UUID cardPatient, UUID cashPatient) {
     }

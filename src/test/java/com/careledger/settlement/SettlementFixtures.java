@@ -10,10 +10,11 @@ import com.careledger.test.AppSession;
 import com.careledger.test.TestFacilities;
 
 /**
- * A facility with MONEY.md's rates (card: gateway 1.10 %, platform 1.20 %, GST 18 %; cash: 2 % + 18 % GST) and the
- * settlement rules a test needs, its clerk, online payments made gateway-settled, cash collections, and the lines of
- * a settlement's entry. Everything happens inside the test's rolled-back transaction; sessions come from
- * {@link AppSession#openWithDefinerAccess()} (a clerk's sign-in is a row only definer functions write).
+ * A facility with the rates of the worked examples of docs/ledger.md (card: gateway 1.10 %, platform 1.20 %, GST 18 %;
+ * cash: 2 % + 18 % GST) and the settlement rules a test needs, its clerk, online payments made gateway-settled, cash
+ * collections, and the lines of a settlement's entry. Everything happens inside the test's rolled-back transaction;
+ * sessions come from {@link AppSession#openWithDefinerAccess()} (a clerk's sign-in is a row only definer functions
+ * write).
  */
 final class SettlementFixtures {
 
@@ -83,7 +84,8 @@ final class SettlementFixtures {
 
     /**
      * Records one razorpay batch covering the payments, stating exactly what they put into gateway_clearing
-     * ({@code app.record_gateway_settlement}, MONEY.md posting 2); the session stays the super admin in the facility.
+     * ({@code app.record_gateway_settlement}, posting 2 of docs/ledger.md); the session stays the super admin in the
+     * facility.
      */
     static UUID gatewaySettle(AppSession s, UUID facility, UUID... payments) throws SQLException {
         String ids = array(List.of(payments));

@@ -20,9 +20,9 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The settlement lifecycle (V0071): who may move it, what each step records, what is refused with which error and
- * that a refusal writes nothing; partial allocations and the collection's settlement status; cancelling releases;
- * the minimum payout; drafts due by the cycle. Each test rolls back.
+ * The settlement lifecycle (R__0010_settlements.sql): who may move it, what each step records, what is refused with
+ * which error and that a refusal writes nothing; partial allocations and the collection's settlement status; cancelling
+ * releases; the minimum payout; drafts due by the cycle. Each test rolls back.
  */
 class SettlementLifecycleTest {
 

@@ -18,8 +18,8 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * MONEY.md's two settlement examples (posting 4), entry by entry, with the totals kept on the settlement, the items'
- * running totals and the facility's balances afterwards. Each test rolls back.
+ * The two settlement examples of docs/ledger.md (worked examples 5 and 6, posting 4), entry by entry, with the totals
+ * kept on the settlement, the items' running totals and the facility's balances afterwards. Each test rolls back.
  */
 class SettlementWorkedExamplesTest {
 

@@ -34,7 +34,7 @@ public final class TestFacilities {
         return RATES.formatted(cardGatewayMdr, cardPlatformMdr);
     }
 
-    /** Card at 1.10 % / 1.20 % (MONEY.md's worked example). */
+    /** Card at 1.10 % / 1.20 % (the online worked example of docs/ledger.md). */
     public static String rates() {
         return rates("0.011", "0.012");
     }

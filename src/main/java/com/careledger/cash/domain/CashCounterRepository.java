@@ -59,7 +59,7 @@ public class CashCounterRepository {
         return Refusal.translate(() -> db.select(Routines.collectCash(bill, amountPaise, idempotencyKey)).fetchSingle().value1());
     }
 
-    /** Pays cash back out of the clerk's open shift (MONEY.md posting 6); the same key again returns the first refund. */
+    /** Pays cash back out of the clerk's open shift (posting 6 of docs/ledger.md); the same key again returns it. */
     public UUID refund(UUID collection, long amountPaise, String reason, String idempotencyKey) {
         return Refusal.translate(() -> db.select(Routines.refundCash(collection, amountPaise, reason, idempotencyKey))
                 .fetchSingle().value1());

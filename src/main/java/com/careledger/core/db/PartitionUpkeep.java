@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PartitionUpkeep {
 
-    /** The system principal partition upkeep acts as (seeded by V0006). */
+    /** The system principal partition upkeep acts as (seeded in V0002__request_context.sql). */
     public static final UUID SYSTEM_USER = UUID.fromString("00000000-0000-4000-8000-000000000001");
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionUpkeep.class);

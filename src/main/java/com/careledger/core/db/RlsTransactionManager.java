@@ -21,7 +21,7 @@ import org.springframework.transaction.TransactionDefinition;
  * sets them empty, which matches no tenant row.
  *
  * <p>A signed-in patient's transaction then runs as the database role {@value #PATIENT_ROLE}
- * ({@code SET LOCAL ROLE}, V0095): the policies that let a patient read their own bills, payments and
+ * ({@code SET LOCAL ROLE}): the policies that let a patient read their own bills, payments and
  * appointments apply to that role only, so the staff's plans do not carry them. The statement that sets the
  * context also answers the verified role, so a staff transaction costs no extra round trip; the role
  * reverts to the login role at commit or rollback like the settings.
@@ -44,11 +44,11 @@ public class RlsTransactionManager extends JdbcTransactionManager {
 
     /**
      * The context first, then (for a read-only transaction) {@code SET TRANSACTION READ ONLY}: setting the
-     * context also keeps what it verified for the rest of the transaction (V0094), a write that a read-only
-     * transaction would refuse. The driver must not begin the transaction read-only on its own
-     * ({@code readOnlyMode=ignore}, application.properties); if it does, the transaction still works and
-     * verifies the signed context on every call instead. For a patient, the role follows the context and comes
-     * before {@code SET TRANSACTION READ ONLY} too.
+     * context also keeps what it verified for the rest of the transaction (a row of {@code app.request_contexts},
+     * written by {@code app.remember_request_context}), a write that a read-only transaction would refuse. The driver
+     * must not begin the transaction read-only on its own ({@code readOnlyMode=ignore}, application.properties); if it
+     * does, the transaction still works and verifies the signed context on every call instead. For a patient, the role
+     * follows the context and comes before {@code SET TRANSACTION READ ONLY} too.
      */
     @Override
     protected void prepareTransactionalConnection(Connection con, TransactionDefinition definition) throws SQLException {

@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-/** The answers to the owner's three questions (MONEY.md), per facility, in paise. */
+/**
+ * The answers to the owner's three questions (docs/ledger.md, "What the owner's three questions mean"), per facility,
+ * in paise.
+ */
 public final class OwnerQuestions {
 
     private OwnerQuestions() {

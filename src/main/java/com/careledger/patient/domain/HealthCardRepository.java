@@ -12,7 +12,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Health-card PINs and national ids, through the SECURITY DEFINER functions of V0011/V0012 with the keys
+ * Health-card PINs and national ids, through the SECURITY DEFINER functions of R__0004_people_and_health_cards.sql
+ * ({@code app.set_card_pin}, {@code app.verify_card_pin}, {@code app.set_national_id} and the like) with the keys
  * of {@link HealthCardKeys} as bind parameters. Who may do what is decided by the database.
  */
 @Repository

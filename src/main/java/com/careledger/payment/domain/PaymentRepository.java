@@ -56,7 +56,10 @@ public class PaymentRepository {
                 .fetchSingle().value1());
     }
 
-    /** Refunds part or all of a captured payment (MONEY.md posting 5); the same gateway refund id again returns it. */
+    /**
+     * Refunds part or all of a captured payment (posting 5 of docs/ledger.md); the same gateway refund id again
+     * returns it.
+     */
     public UUID refund(UUID payment, String gatewayRefundId, long amountPaise, String reason) {
         return Refusal.translate(() -> db.select(Routines.refundPayment(payment, gatewayRefundId, amountPaise, reason))
                 .fetchSingle().value1());

@@ -1,6 +1,7 @@
 /**
  * Online payments as the portal and the payment webhook call them: capture, refunds, the gateway's settlement
- * batches (V0051, V0065 and later). Refusals arrive as {@link com.careledger.core.db.Refusal}.
+ * batches ({@code app.capture_payment}, {@code app.refund_payment}, {@code app.record_gateway_settlement} and the
+ * payment states before capture). Refusals arrive as {@link com.careledger.core.db.Refusal}.
  */
 @NullMarked
 package com.careledger.payment.domain;

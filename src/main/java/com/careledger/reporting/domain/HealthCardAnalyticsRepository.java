@@ -18,8 +18,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Health-card analytics for facility and platform dashboards: how many patients have a chronic condition, an allergy,
- * an insurer or scheme, per facility and per facility category the user may report on (V0092). Only counts leave the
- * database, and a count from 1 to 4 arrives as null with the label {@code "<5"}, so no figure singles out a patient.
+ * an insurer or scheme, per facility and per facility category the user may report on
+ * ({@code app.report_chronic_condition_prevalence}, {@code app.report_allergy_prevalence},
+ * {@code app.report_insurance_mix}). Only counts leave the database, and a count from 1 to 4 arrives as null with the
+ * label {@code "<5"}, so no figure singles out a patient.
  */
 @Repository
 @Transactional(readOnly = true)

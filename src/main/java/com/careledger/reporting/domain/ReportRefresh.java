@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class ReportRefresh {
 
-    /** The system principal refreshes act as (seeded by V0006). */
+    /** The system principal refreshes act as (seeded in V0002__request_context.sql). */
     public static final UUID SYSTEM_USER = UUID.fromString("00000000-0000-4000-8000-000000000002");
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportRefresh.class);

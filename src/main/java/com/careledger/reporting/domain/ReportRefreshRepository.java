@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Refreshing the reporting materialized views ({@code app.refresh_reporting_view}, V0091) and how fresh they are.
+ * Refreshing the reporting materialized views ({@code app.refresh_reporting_view}) and how fresh they are.
  * A refresh runs in a transaction of its own ({@code REQUIRES_NEW}): it must commit for readers to see it, and it may
  * be started from a transaction that has just committed (after a settlement is paid). Only the super admin and the
  * report-refresh system principal may refresh; the database refuses anyone else.

@@ -17,8 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Revenue charts: a facility's daily revenue series, revenue by facility category per month, patients by lifetime
- * value. Read from the materialized views through {@code app.report_*} (V0091), which show only the facilities the
- * signed-in user may report on; the figures are as fresh as the views' last refresh
+ * value. Read from the materialized views through {@code app.report_*} (R__0011_reporting.sql), which show only the
+ * facilities the signed-in user may report on; the figures are as fresh as the views' last refresh
  * ({@link ReportRefreshRepository#freshness()}). Amounts are paise.
  */
 @Repository

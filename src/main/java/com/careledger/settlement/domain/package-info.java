@@ -1,6 +1,6 @@
 /**
- * Settlements between the platform and each facility as the portal calls them (V0070, V0071): drafts, allocations,
- * the facility admin's acknowledgement, the super admin's approval and payment. Refusals arrive as
+ * Settlements between the platform and each facility as the portal calls them (R__0010_settlements.sql): drafts,
+ * allocations, the facility admin's acknowledgement, the super admin's approval and payment. Refusals arrive as
  * {@link com.careledger.core.db.Refusal}.
  */
 @NullMarked

@@ -85,7 +85,7 @@ class DatabaseRolesTest {
         List<String> patient = strings(held.formatted("careledger_patient"));
         assertThat(app).as("the app role's privileges").hasSizeGreaterThan(100);
         assertThat(patient).as("the patient role holds nothing the app role does not").isSubsetOf(app);
-        assertThat(app).as("what is granted to careledger_app is granted to careledger_patient too (V0095)")
+        assertThat(app).as("what is granted to careledger_app is granted to careledger_patient too")
                 .isSubsetOf(patient);
     }
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Monthly partition upkeep (V0020) as the app calls it: partitions ahead of time with IST bounds, a default partition
- * that takes what has no partition yet, and the next run moving those rows into partitions of their own, every
- * partition secured. Each test rolls back, so what upkeep makes here never reaches the shared database.
+ * Monthly partition upkeep (app.maintain_partitions) as the app calls it: partitions ahead of time with IST bounds, a
+ * default partition that takes what has no partition yet, and the next run moving those rows into partitions of their
+ * own, every partition secured. Each test rolls back, so what upkeep makes here never reaches the shared database.
  */
 class PartitionUpkeepTest {
 

@@ -24,7 +24,7 @@ import com.careledger.test.AppSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * A signed-in patient's requests run as careledger_patient (V0095), the only role the patient branches of the
+ * A signed-in patient's requests run as careledger_patient, the only role the patient branches of the
  * money and appointment policies apply to; staff run as careledger_app, which holds only the staff branches. Each
  * way round, the wrong role fails closed.
  */

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The request context is verified once per transaction (V0094): app.set_current_user and app.set_current_tenant
- * keep what they verified, and the helpers every policy calls read it back while the settings are still the ones
- * signed. Seen as the app's role; each test rolls back.
+ * The request context is verified once per transaction (kept in app.request_contexts): app.set_current_user and
+ * app.set_current_tenant keep what they verified, and the helpers every policy calls read it back while the settings
+ * are still the ones signed. Seen as the app's role; each test rolls back.
  */
 class RequestContextCacheTest {
 
@@ -118,7 +118,10 @@ class RequestContextCacheTest {
         }
     }
 
-    /** V0101: the billing staff's policies ask once for the facilities whose context holds one of the permissions. */
+    /**
+     * app.facilities_permitting: the billing staff's policies ask once for the facilities whose context holds one of
+     * the permissions.
+     */
     @Test
     void facilitiesPermittingAnswersForBillingStaffAndNotForADoctor() throws SQLException {
         String billing = "select coalesce(string_agg(f::text, ','), '') from unnest(app.facilities_permitting('{billing.manage,cash.collect}')) f";
