@@ -50,7 +50,7 @@ from (values
 ) as d(id, legal_name, gstin)
 where f.id = d.id and f.gstin is null and f.legal_name = f.name;
 
--- one configuration version per facility: MONEY.md's example rates (card: gateway 1.10 %, platform
+-- one configuration version per facility: the example rates of docs/ledger.md's worked examples (card: gateway 1.10 %, platform
 -- 1.20 %; UPI and RuPay debit free), 18 % GST, 2 % commission on cash with GST
 insert into facility_configurations (facility_id, effective_from, gst_rate, cash_commission_applies,
     cash_commission_type, cash_commission_rate, gst_on_cash_commission, settlement_cycle,
