@@ -22,6 +22,7 @@ import com.careledger.test.TestDatabase;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,7 +38,11 @@ class CashCounterRepositoryTest {
 
     private final javax.sql.DataSource dataSource = TestDatabase.appDataSource();
     private final TransactionTemplate tx = new TransactionTemplate(new RlsTransactionManager(dataSource));
-    private final DSLContext db = DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES);
+    /** Built as the portal's is: refusals arrive as {@link Refusal} through its listener. */
+    private final DSLContext db = DSL.using(new DefaultConfiguration()
+            .set(new TransactionAwareDataSourceProxy(dataSource))
+            .set(SQLDialect.POSTGRES)
+            .set(Refusal.listener()));
     private final CashCounterRepository counter = new CashCounterRepository(db);
     private final PaymentRepository payments = new PaymentRepository(db);
 

@@ -24,11 +24,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The owner's three questions are answered from indexes, not scans, shown by the plans of the statements inside the
- * functions (auto_explain, nested statements) on a volume of money rows: one facility's rows made through the app's
- * functions (captures, cash collections, a refund, a gateway batch, a paid mixed settlement), cloned for
- * {@value #COPIES} other facilities by the superuser with triggers off, then analyzed. The questions run
- * as the app's role with the super admin's signed context, for the one facility. Everything is rolled back.
+ * The owner's three questions are answered from indexes, not scans, so they stay fast as money rows grow: shown by
+ * the plans of the statements inside the functions (auto_explain, nested statements) on a volume of money rows: one
+ * facility's rows made through the app's functions (captures, cash collections, a refund, a gateway batch, a paid
+ * mixed settlement), cloned for {@value #COPIES} other facilities by the superuser with triggers off, then analyzed.
+ * The questions run as the app's role with the super admin's signed context, for the one facility. Everything is
+ * rolled back.
  */
 class OwnerQuestionsPlanTest {
 

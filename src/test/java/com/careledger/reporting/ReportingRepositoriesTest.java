@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
@@ -23,6 +24,7 @@ import com.careledger.reporting.domain.HealthCardAnalyticsRepository.Scope;
 import com.careledger.reporting.domain.ReportRefresh;
 import com.careledger.reporting.domain.ReportRefreshRepository;
 import com.careledger.reporting.domain.RevenueReportRepository;
+import com.careledger.settlement.domain.SettlementPaid;
 import com.careledger.test.TestDatabase;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -112,6 +114,24 @@ class ReportingRepositoriesTest {
         assertThat(refreshesBySystem()).isEqualTo(before + 4);
 
         assertThatThrownBy(refresh::refreshAfterCommit).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPaidSettlementRefreshesTheReportsOnceItsTransactionCommits() throws SQLException {
+        TransactionTemplate tx = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        SettlementPaid paid = new SettlementPaid(UUID.randomUUID(), UUID.randomUUID());
+        long before = refreshesBySystem();
+        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+            context.publishEvent(paid);
+            assertThat(uncheckedRefreshesBySystem()).as("nothing before the commit").isEqualTo(before);
+        }));
+        assertThat(refreshesBySystem()).isEqualTo(before + 4);
+
+        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+            context.publishEvent(paid);
+            status.setRollbackOnly();
+        }));
+        assertThat(refreshesBySystem()).as("nothing after a rollback").isEqualTo(before + 4);
     }
 
     @Test

@@ -24,6 +24,7 @@ import com.careledger.test.TestDatabase;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,8 +40,12 @@ class SettlementRepositoryTest {
 
     private final javax.sql.DataSource dataSource = TestDatabase.appDataSource();
     private final TransactionTemplate tx = new TransactionTemplate(new RlsTransactionManager(dataSource));
-    private final DSLContext db = DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES);
-    private final SettlementRepository settlements = new SettlementRepository(db);
+    /** Built as the portal's is: refusals arrive as {@link Refusal} through its listener. */
+    private final DSLContext db = DSL.using(new DefaultConfiguration()
+            .set(new TransactionAwareDataSourceProxy(dataSource))
+            .set(SQLDialect.POSTGRES)
+            .set(Refusal.listener()));
+    private final SettlementRepository settlements = new SettlementRepository(db, event -> { });
     private final CashCounterRepository counter = new CashCounterRepository(db);
 
     private void inRolledBackTransaction(DbContext context, Consumer<DSLContext> work) {

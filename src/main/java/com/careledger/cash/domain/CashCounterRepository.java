@@ -2,17 +2,21 @@ package com.careledger.cash.domain;
 
 import static com.careledger.db.public_.Tables.CASHIER_SHIFTS;
 import static com.careledger.db.public_.Tables.CASH_COLLECTIONS;
+import static org.jooq.Records.mapping;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.careledger.core.db.Refusal;
 import com.careledger.core.db.RetryOnConflict;
 import com.careledger.db.app.Routines;
 import com.careledger.db.public_.enums.CashierShiftStatus;
 import org.jooq.DSLContext;
+import org.jooq.Record8;
+import org.jooq.SelectJoinStep;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,14 +34,13 @@ public class CashCounterRepository {
 
     /** A shift as its clerk sees it; expected, counted and variance once closed. */
     public record Shift(UUID id, CashierShiftStatus status, OffsetDateTime openedAt, long openingFloatPaise,
-                        long collectedPaise, @org.jspecify.annotations.Nullable Long expectedPaise,
-                        @org.jspecify.annotations.Nullable Long countedPaise,
-                        @org.jspecify.annotations.Nullable Long variancePaise) {
+                        long collectedPaise, @Nullable Long expectedPaise, @Nullable Long countedPaise,
+                        @Nullable Long variancePaise) {
     }
 
     /** Opens a shift for the signed-in clerk with an opening float. */
     public UUID openShift(long openingFloatPaise) {
-        return Refusal.translate(() -> db.select(Routines.openShift(openingFloatPaise)).fetchSingle().value1());
+        return db.select(Routines.openShift(openingFloatPaise)).fetchSingle().value1();
     }
 
     /** The signed-in clerk's open shift, if any. */
@@ -45,29 +48,28 @@ public class CashCounterRepository {
     public Optional<Shift> openShift() {
         return shifts().where(CASHIER_SHIFTS.STATUS.eq(CashierShiftStatus.open),
                         CASHIER_SHIFTS.STAFF_ID.eq(DSL.field("app.current_staff_id()", UUID.class)))
-                .fetchOptional(r -> r.into(Shift.class));
+                .fetchOptional(mapping(Shift::new));
     }
 
     /** Closes the clerk's own shift with the cash counted in the drawer; returns it with expected and variance. */
     public Shift closeShift(UUID shift, long countedPaise) {
-        Refusal.translate(() -> db.select(Routines.closeShift(shift, countedPaise)).fetchSingle());
-        return shifts().where(CASHIER_SHIFTS.ID.eq(shift)).fetchSingle(r -> r.into(Shift.class));
+        db.select(Routines.closeShift(shift, countedPaise)).fetchSingle();
+        return shifts().where(CASHIER_SHIFTS.ID.eq(shift)).fetchSingle(mapping(Shift::new));
     }
 
     /** Records cash taken for a bill; the same key again returns the first collection. */
     public UUID collect(UUID bill, long amountPaise, String idempotencyKey) {
-        return Refusal.translate(() -> db.select(Routines.collectCash(bill, amountPaise, idempotencyKey)).fetchSingle().value1());
+        return db.select(Routines.collectCash(bill, amountPaise, idempotencyKey)).fetchSingle().value1();
     }
 
     /** Pays cash back out of the clerk's open shift (posting 6 of docs/ledger.md); the same key again returns it. */
     public UUID refund(UUID collection, long amountPaise, String reason, String idempotencyKey) {
-        return Refusal.translate(() -> db.select(Routines.refundCash(collection, amountPaise, reason, idempotencyKey))
-                .fetchSingle().value1());
+        return db.select(Routines.refundCash(collection, amountPaise, reason, idempotencyKey)).fetchSingle().value1();
     }
 
-    private org.jooq.SelectJoinStep<org.jooq.Record8<UUID, CashierShiftStatus, OffsetDateTime, Long, Long, Long, Long, Long>> shifts() {
+    private SelectJoinStep<Record8<UUID, CashierShiftStatus, OffsetDateTime, Long, Long, Long, Long, Long>> shifts() {
         var s = CASHIER_SHIFTS;
-        var collected = DSL.select(DSL.coalesce(DSL.sum(CASH_COLLECTIONS.AMOUNT_COLLECTED_PAISE), DSL.inline(java.math.BigDecimal.ZERO)))
+        var collected = DSL.select(DSL.coalesce(DSL.sum(CASH_COLLECTIONS.AMOUNT_COLLECTED_PAISE), DSL.inline(BigDecimal.ZERO)))
                 .from(CASH_COLLECTIONS)
                 .where(CASH_COLLECTIONS.FACILITY_ID.eq(s.FACILITY_ID), CASH_COLLECTIONS.SHIFT_ID.eq(s.ID))
                 .asField().cast(Long.class);

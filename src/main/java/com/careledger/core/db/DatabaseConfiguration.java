@@ -10,9 +10,14 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** The RLS-scoped connection: every database access runs in a transaction that carries the context. */
+/**
+ * The RLS-scoped connection: every database access runs in a transaction that carries the context, and a statement
+ * the database refuses ends in a {@link Refusal}.
+ */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfiguration {
 
@@ -43,5 +48,17 @@ public class DatabaseConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * A statement the database refuses throws a {@link Refusal} with the database's own message, whichever repository
+     * ran it. Spring Boot's jOOQ configuration translates every failure into Spring's {@code DataAccessException}
+     * first (its listener has order 0, and listeners see a failure in their beans' order); this one comes after it and
+     * replaces that exception where the failure is a refusal, so the caller receives the Refusal.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    ExecuteListenerProvider refusals() {
+        return new DefaultExecuteListenerProvider(Refusal.listener());
     }
 }

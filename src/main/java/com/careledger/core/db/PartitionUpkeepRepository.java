@@ -17,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
  * inside a transaction that carries the caller's context (the partition-upkeep principal or the super admin).
  */
 @Repository
+@Transactional
 public class PartitionUpkeepRepository {
 
     /** A partition that upkeep made, with the rows it moved into it out of the default partition. */
@@ -31,7 +32,6 @@ public class PartitionUpkeepRepository {
     }
 
     /** Makes what is missing around {@code asOf} (null: today in IST); idempotent. */
-    @Transactional
     public List<CreatedPartition> maintain(@Nullable LocalDate asOf) {
         var upkeep = MAINTAIN_PARTITIONS.call(asOf);
         return db.select(upkeep.PARENT_TABLE, upkeep.PARTITION_NAME, upkeep.FROM_DAY, upkeep.TO_DAY, upkeep.ROWS_MOVED)

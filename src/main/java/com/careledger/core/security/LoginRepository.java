@@ -1,5 +1,6 @@
 package com.careledger.core.security;
 
+import static org.jooq.Records.mapping;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 
@@ -7,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jooq.DSLContext;
-import org.jooq.Record7;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,8 +26,7 @@ public class LoginRepository {
     }
 
     public Optional<CareLedgerUser> findByEmail(String email) {
-        Record7<UUID, String, String, String, String, UUID, String> row = db
-                .select(field(name("l", "id"), UUID.class),
+        return db.select(field(name("l", "id"), UUID.class),
                         field(name("l", "email"), String.class),
                         field(name("l", "display_name"), String.class),
                         field(name("l", "password_hash"), String.class),
@@ -35,8 +34,8 @@ public class LoginRepository {
                         field(name("l", "facility_id"), UUID.class),
                         field(name("l", "status"), String.class))
                 .from("app.find_login(?) as l", email)
-                .fetchOne();
-        return Optional.ofNullable(row).map(r -> new CareLedgerUser(r.value1(), r.value2(), r.value3(),
-                CareLedgerUser.Role.of(r.value5()), r.value6(), r.value4(), "active".equals(r.value7())));
+                .fetchOptional(mapping((id, mail, displayName, passwordHash, role, facility, status) ->
+                        new CareLedgerUser(id, mail, displayName, CareLedgerUser.Role.of(role), facility, passwordHash,
+                                "active".equals(status))));
     }
 }

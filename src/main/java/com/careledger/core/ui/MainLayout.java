@@ -1,25 +1,30 @@
 package com.careledger.core.ui;
 
 import com.careledger.core.security.CareLedgerUser;
-import com.careledger.facility.ui.FacilitiesView;
-import com.careledger.facility.ui.MyFacilityView;
-import com.careledger.patient.ui.PatientHomeView;
-import com.careledger.staff.ui.StaffHomeView;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.Layout;
+import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.PermitAll;
 
-/** The frame around every signed-in page: the navigation of the user's role, who is signed in, sign-out. */
+/**
+ * The frame around every signed-in page: the navigation of the user's role, who is signed in, sign-out.
+ *
+ * <p>The navigation lists the views that declare a {@code @Menu} entry, in the entries' order, as Vaadin's
+ * {@link MenuConfiguration} returns them: only the views the signed-in user may open (the route access control checks
+ * each view's {@code @RolesAllowed}), so the shell names no feature's views.
+ */
 @Layout
 @PermitAll
 public class MainLayout extends AppLayout {
@@ -45,17 +50,17 @@ public class MainLayout extends AppLayout {
         Div header = new Div(new DrawerToggle(), brand, account);
         header.addClassName("app-header");
         addToNavbar(header);
-        addToDrawer(navigation(user.role()));
+        addToDrawer(navigation());
         setPrimarySection(Section.DRAWER);
     }
 
-    private static SideNav navigation(CareLedgerUser.Role role) {
+    private static SideNav navigation() {
         SideNav nav = new SideNav();
-        switch (role) {
-            case SUPER_ADMIN -> nav.addItem(new SideNavItem("Facilities", FacilitiesView.class, VaadinIcon.HOSPITAL.create()));
-            case FACILITY_ADMIN -> nav.addItem(new SideNavItem("My facility", MyFacilityView.class, VaadinIcon.HOSPITAL.create()));
-            case STAFF -> nav.addItem(new SideNavItem("Today", StaffHomeView.class, VaadinIcon.CALENDAR.create()));
-            case PATIENT -> nav.addItem(new SideNavItem("My health card", PatientHomeView.class, VaadinIcon.USER_CARD.create()));
+        nav.setId("navigation");
+        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
+            nav.addItem(entry.icon() == null || entry.icon().isBlank()
+                    ? new SideNavItem(entry.title(), entry.path())
+                    : new SideNavItem(entry.title(), entry.path(), new Icon(entry.icon())));
         }
         return nav;
     }

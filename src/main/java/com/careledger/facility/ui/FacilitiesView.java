@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.careledger.core.security.Roles;
+import com.careledger.core.ui.LandingPage;
 import com.careledger.core.ui.chart.ChartJs;
 import com.careledger.db.public_.enums.FacilityType;
 import com.careledger.facility.domain.Facility;
@@ -15,6 +16,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,6 +35,8 @@ import software.xdev.chartjs.model.options.scale.cartesian.linear.LinearTickOpti
 @Route("admin/facilities")
 @PageTitle("Facilities · CareLedger")
 @RolesAllowed(Roles.SUPER_ADMIN)
+@Menu(title = "Facilities", order = 10, icon = "vaadin:hospital")
+@LandingPage(Roles.SUPER_ADMIN)
 public class FacilitiesView extends VerticalLayout {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy");

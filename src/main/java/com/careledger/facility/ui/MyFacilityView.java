@@ -1,8 +1,9 @@
 package com.careledger.facility.ui;
 
-import com.careledger.core.security.Roles;
 import java.time.OffsetDateTime;
 
+import com.careledger.core.security.Roles;
+import com.careledger.core.ui.LandingPage;
 import com.careledger.facility.domain.CommissionTermsRepository;
 import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
@@ -12,6 +13,7 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,6 +25,8 @@ import jakarta.annotation.security.RolesAllowed;
 @Route("facility")
 @PageTitle("My facility · CareLedger")
 @RolesAllowed(Roles.FACILITY_ADMIN)
+@Menu(title = "My facility", order = 20, icon = "vaadin:hospital")
+@LandingPage(Roles.FACILITY_ADMIN)
 public class MyFacilityView extends VerticalLayout {
 
     public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms, LedgerRepository ledger) {

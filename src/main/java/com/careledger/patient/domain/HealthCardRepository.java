@@ -1,11 +1,14 @@
 package com.careledger.patient.domain;
 
+import static com.careledger.db.app.Tables.FIND_PATIENTS_BY_NATIONAL_ID;
+import static org.jooq.Records.mapping;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.val;
 
 import java.util.List;
 import java.util.UUID;
 
+import com.careledger.db.public_.enums.NationalIdKind;
 import org.jooq.DSLContext;
 import org.jooq.impl.SQLDataType;
 import org.springframework.stereotype.Repository;
@@ -50,12 +53,12 @@ public class HealthCardRepository {
 
     @Transactional(readOnly = true)
     public List<NationalIdMatch> findByNationalId(String kind, String value) {
-        return db.resultQuery("""
-                        select patient_id, facility_id, registration_number, full_name, card_number, last4
-                        from app.find_patients_by_national_id({0}::national_id_kind, {1}, {2})""",
-                        val(kind), val(value), val(keys.requireNationalIdLookupKey()))
-                .fetch(r -> new NationalIdMatch(r.get(0, UUID.class), r.get(1, UUID.class), r.get(2, String.class),
-                        r.get(3, String.class), r.get(4, String.class), r.get(5, String.class)));
+        var f = FIND_PATIENTS_BY_NATIONAL_ID.call(
+                field("{0}::national_id_kind", SQLDataType.VARCHAR.asEnumDataType(NationalIdKind.class), val(kind)),
+                val(value), val(keys.requireNationalIdLookupKey()));
+        return db.select(f.PATIENT_ID, f.FACILITY_ID, f.REGISTRATION_NUMBER, f.FULL_NAME, f.CARD_NUMBER, f.LAST4)
+                .from(f)
+                .fetch(mapping(NationalIdMatch::new));
     }
 
     private static org.jooq.Field<UUID> card(UUID card) {

@@ -2,9 +2,11 @@ package com.careledger.patient.ui;
 
 import com.careledger.core.security.CareLedgerUser;
 import com.careledger.core.security.Roles;
+import com.careledger.core.ui.LandingPage;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
@@ -14,6 +16,8 @@ import jakarta.annotation.security.RolesAllowed;
 @Route("patient")
 @PageTitle("My health card · CareLedger")
 @RolesAllowed(Roles.PATIENT)
+@Menu(title = "My health card", order = 40, icon = "vaadin:user-card")
+@LandingPage(Roles.PATIENT)
 public class PatientHomeView extends VerticalLayout {
 
     public PatientHomeView(AuthenticationContext authentication) {

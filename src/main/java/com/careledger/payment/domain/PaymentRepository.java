@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
-import com.careledger.core.db.Refusal;
 import com.careledger.db.app.Routines;
 import com.careledger.db.public_.enums.PaymentGateway;
 import com.careledger.db.public_.enums.PaymentMethod;
@@ -26,34 +25,34 @@ public class PaymentRepository {
     /** Records a captured payment of an issued bill of the current facility; the same gateway payment id again returns it. */
     public UUID capture(UUID bill, PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method,
                         long amountPaise) {
-        return Refusal.translate(() -> db.select(Routines.capturePayment(bill, gateway, orderId, paymentId, method, amountPaise))
-                .fetchSingle().value1());
+        return db.select(Routines.capturePayment(bill, gateway, orderId, paymentId, method, amountPaise))
+                .fetchSingle().value1();
     }
 
     /** Records a gateway's settlement batch over captured payments and refunds (super admin). */
     public UUID recordGatewaySettlement(PaymentGateway gateway, String utr, LocalDate settledOn, long statedAmountPaise,
                                         List<UUID> payments, List<UUID> refunds) {
-        return Refusal.translate(() -> db.select(Routines.recordGatewaySettlement(gateway, utr, settledOn, statedAmountPaise,
+        return db.select(Routines.recordGatewaySettlement(gateway, utr, settledOn, statedAmountPaise,
                         payments.toArray(UUID[]::new), refunds.toArray(UUID[]::new)))
-                .fetchSingle().value1());
+                .fetchSingle().value1();
     }
 
     /** Opens an order at the gateway for an amount of an issued bill (status created). */
     public UUID createOrder(UUID bill, PaymentGateway gateway, String orderId, long amountPaise) {
-        return Refusal.translate(() -> db.select(Routines.createPaymentOrder(bill, gateway, orderId, amountPaise))
-                .fetchSingle().value1());
+        return db.select(Routines.createPaymentOrder(bill, gateway, orderId, amountPaise))
+                .fetchSingle().value1();
     }
 
     /** The gateway authorized a payment of the order. */
     public UUID recordAuthorized(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method) {
-        return Refusal.translate(() -> db.select(Routines.recordPaymentAuthorized(gateway, orderId, paymentId, method))
-                .fetchSingle().value1());
+        return db.select(Routines.recordPaymentAuthorized(gateway, orderId, paymentId, method))
+                .fetchSingle().value1();
     }
 
     /** The gateway says a payment attempt of the order failed: nothing is booked. */
     public UUID recordFailed(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method, String reason) {
-        return Refusal.translate(() -> db.select(Routines.recordPaymentFailed(gateway, orderId, paymentId, method, reason))
-                .fetchSingle().value1());
+        return db.select(Routines.recordPaymentFailed(gateway, orderId, paymentId, method, reason))
+                .fetchSingle().value1();
     }
 
     /**
@@ -61,7 +60,7 @@ public class PaymentRepository {
      * returns it.
      */
     public UUID refund(UUID payment, String gatewayRefundId, long amountPaise, String reason) {
-        return Refusal.translate(() -> db.select(Routines.refundPayment(payment, gatewayRefundId, amountPaise, reason))
-                .fetchSingle().value1());
+        return db.select(Routines.refundPayment(payment, gatewayRefundId, amountPaise, reason))
+                .fetchSingle().value1();
     }
 }

@@ -3,13 +3,14 @@ package com.careledger.reporting.domain;
 import static com.careledger.db.app.Tables.REPORT_ALLERGY_PREVALENCE;
 import static com.careledger.db.app.Tables.REPORT_CHRONIC_CONDITION_PREVALENCE;
 import static com.careledger.db.app.Tables.REPORT_INSURANCE_MIX;
+import static org.jooq.Records.mapping;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import com.careledger.db.public_.enums.FacilityType;
 import org.jooq.DSLContext;
-import org.jooq.Record8;
 import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jspecify.annotations.Nullable;
@@ -65,11 +66,9 @@ public class HealthCardAnalyticsRepository {
                                    SelectField<Long> cohort, SelectField<String> cohortShown) {
         return db.select(scope, facility, category, item, patients, patientsShown, cohort, cohortShown)
                 .from(from)
-                .fetch(HealthCardAnalyticsRepository::toPrevalence);
-    }
-
-    private static Prevalence toPrevalence(Record8<String, UUID, FacilityType, String, Long, String, Long, String> r) {
-        return new Prevalence(Scope.valueOf(r.value1().toUpperCase(java.util.Locale.ROOT)), r.value2(), r.value3(),
-                r.value4(), r.value5(), r.value6(), r.value7(), r.value8());
+                .fetch(mapping((scopeName, facilityId, facilityCategory, itemName, patientCount, patientsLabel,
+                                cohortCount, cohortLabel) ->
+                        new Prevalence(Scope.valueOf(scopeName.toUpperCase(Locale.ROOT)), facilityId, facilityCategory,
+                                itemName, patientCount, patientsLabel, cohortCount, cohortLabel)));
     }
 }

@@ -5,21 +5,26 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import com.careledger.core.db.DbContext;
+import com.careledger.settlement.domain.SettlementPaid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Keeps the reporting materialized views fresh, acting as the report-refresh system principal: every
  * {@code careledger.reporting.refresh-interval} (default 15 minutes), on demand ({@link #refreshNow()}), and after a
- * transaction that changed what they show commits ({@link #refreshAfterCommit()}, which the settlement service calls
- * when a settlement is paid). Refreshes are CONCURRENTLY, so dashboards keep reading while one runs; a refresh that
- * finds another of the same view running is skipped and logged as such. See docs/reporting.md, "Refresh".
+ * transaction that changed what they show commits: one that paid a settlement ({@link SettlementPaid}), or one that
+ * asked for it ({@link #refreshAfterCommit()}). Both wait for the commit as Spring's
+ * {@link TransactionalEventListener}s, so a rolled-back transaction refreshes nothing. Refreshes are CONCURRENTLY, so
+ * dashboards keep reading while one runs; a refresh that finds another of the same view running is skipped and logged
+ * as such. See docs/reporting.md, "Refresh".
  */
 @Component
 public class ReportRefresh {
@@ -29,16 +34,22 @@ public class ReportRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportRefresh.class);
 
+    /** Published by {@link #refreshAfterCommit()} inside the transaction it waits for. */
+    record RefreshRequested() {
+    }
+
     private final ReportRefreshRepository repository;
+    private final ApplicationEventPublisher events;
     private final Executor afterCommitExecutor;
 
     /**
      * @param afterCommitExecutor where a refresh after commit runs: Spring Boot's application task executor, so the
      *                            committing request does not wait for it; on the committing thread when there is none
      */
-    ReportRefresh(ReportRefreshRepository repository,
+    ReportRefresh(ReportRefreshRepository repository, ApplicationEventPublisher events,
                   @Qualifier("applicationTaskExecutor") ObjectProvider<Executor> afterCommitExecutor) {
         this.repository = repository;
+        this.events = events;
         this.afterCommitExecutor = afterCommitExecutor.getIfAvailable(() -> Runnable::run);
     }
 
@@ -54,8 +65,8 @@ public class ReportRefresh {
     }
 
     /**
-     * Refreshes every view once the current transaction commits (not at all if it rolls back). Call it inside the
-     * transaction that pays a settlement, so the dashboards show the payment without waiting for the schedule.
+     * Refreshes every view once the current transaction commits (not at all if it rolls back). Call it inside a
+     * transaction that changed what the reports show, so the dashboards show it without waiting for the schedule.
      *
      * @throws IllegalStateException outside a transaction, where there is no commit to wait for
      */
@@ -63,12 +74,18 @@ public class ReportRefresh {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("refreshAfterCommit needs an active transaction");
         }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                afterCommitExecutor.execute(() -> refreshAndLog("after commit"));
-            }
-        });
+        events.publishEvent(new RefreshRequested());
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void afterCommit(RefreshRequested request) {
+        afterCommitExecutor.execute(() -> refreshAndLog("after commit"));
+    }
+
+    /** A paid settlement moves pending commission and the revenue figures: refresh once the payment has committed. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void settlementPaid(SettlementPaid paid) {
+        afterCommitExecutor.execute(() -> refreshAndLog("settlement " + paid.settlement() + " paid"));
     }
 
     private void refreshAndLog(String why) {

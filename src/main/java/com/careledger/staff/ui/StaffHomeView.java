@@ -2,10 +2,12 @@ package com.careledger.staff.ui;
 
 import com.careledger.core.security.CareLedgerUser;
 import com.careledger.core.security.Roles;
+import com.careledger.core.ui.LandingPage;
 import com.careledger.facility.domain.FacilityRepository;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
@@ -15,6 +17,8 @@ import jakarta.annotation.security.RolesAllowed;
 @Route("staff")
 @PageTitle("Today · CareLedger")
 @RolesAllowed(Roles.STAFF)
+@Menu(title = "Today", order = 30, icon = "vaadin:calendar")
+@LandingPage(Roles.STAFF)
 public class StaffHomeView extends VerticalLayout {
 
     public StaffHomeView(AuthenticationContext authentication, FacilityRepository facilities) {

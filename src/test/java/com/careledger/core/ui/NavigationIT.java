@@ -1,0 +1,43 @@
+package com.careledger.core.ui;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import java.util.regex.Pattern;
+
+import com.careledger.test.BrowserTest;
+import com.careledger.test.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** The drawer lists the pages the signed-in role may open (from the views' own menu entries), and sign-out is there. */
+class NavigationIT extends BrowserTest {
+
+    @Test
+    void eachRoleLandsOnItsPageAndSeesOnlyItsOwnEntries() {
+        expect("superadmin@careledger.test", ".*/admin/facilities(\\?continue)?$", "Facilities");
+        expect("admin@sanjeevani.test", ".*/facility(\\?continue)?$", "My facility");
+        expect("billing@sanjeevani.test", ".*/staff(\\?continue)?$", "Today");
+        expect("patient.anil@careledger.test", ".*/patient(\\?continue)?$", "My health card");
+    }
+
+    @Test
+    void theRootAddressTakesASignedInUserToTheLandingPageOfTheirRole() {
+        page.navigate(url("/login"));
+        signIn("dr.sunil@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/staff(\\?continue)?$"));
+
+        page.navigate(url("/"));
+        page.waitForURL(Pattern.compile(".*/staff$"));
+        assertThat(page.locator("#navigation vaadin-side-nav-item")).hasCount(1);
+        assertThat(page.locator("#navigation vaadin-side-nav-item")).containsText("Today");
+    }
+
+    private void expect(String email, String landing, String onlyEntry) {
+        page.navigate(url("/login"));
+        signIn(email, TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(landing));
+        assertThat(page.locator("#navigation vaadin-side-nav-item")).hasCount(1);
+        assertThat(page.locator("#navigation vaadin-side-nav-item[current]")).containsText(onlyEntry);
+        page.locator("#sign-out").click();
+        page.waitForURL(Pattern.compile(".*/login$"));
+    }
+}
