@@ -32,8 +32,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Development and demo mode: with no {@code spring.datasource.url} configured, start a PostgreSQL 16 of
  * our own, create the database roles, and point the app (as {@code careledger_app}) and Flyway (as
- * {@code careledger_owner}) at it. With a datasource configured this whole class is skipped, so
- * production never touches the embedded launcher or the demo data.
+ * {@code careledger_owner}) at it. With a datasource configured this whole class is skipped. It lives in
+ * src/dev, registered in src/dev/resources: development builds, the tests and the jOOQ code generation have
+ * it, and the production jar carries neither it nor the PostgreSQL binaries (pom.xml, profiles dev and
+ * production), so there a missing datasource stops the start ({@code core.db.DatasourceCheck}).
  */
 @AutoConfiguration(before = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
 @Conditional(EmbeddedPostgresAutoConfiguration.NoDatasourceConfigured.class)
