@@ -23,7 +23,7 @@ import com.careledger.core.db.embedded.LocalPostgres;
 /**
  * The benchmarks, side by side in one run on the same data, written to docs/benchmarks.md (see bench/README.md
  * "Benchmarks"). This is the runner: it picks the measured facility, makes the benchmark-only BYPASSRLS role,
- * runs each measurement on a shared {@link BenchmarkSession} and collects their rows into a {@link Report}, which
+ * runs each measurement on a shared {@link BenchmarkRun} and collects their rows into a {@link Report}, which
  * {@link BenchmarkReport} writes out:
  * <ol>
  * <li>RLS cost ({@link RlsCost}): the dashboard and owner's-question queries as the app role under RLS with the
@@ -145,7 +145,7 @@ public final class Benchmarks {
                 facilityName = rs.getString(2);
                 facilityType = rs.getString(3);
             }
-            postingFacility = BenchmarkSession.uuid(c, """
+            postingFacility = BenchmarkRun.uuid(c, """
                     select f.id from facilities f
                     join (select facility_id, count(*) n from bills group by facility_id) b on b.facility_id = f.id
                     where f.id <> ? and exists (select 1 from services s where s.facility_id = f.id and s.active and s.price_paise > 0)
@@ -161,9 +161,9 @@ public final class Benchmarks {
                     rows.put(BenchmarkReport.EARLIER_POSTING, rs.getLong(1));
                 }
             }
-            facilityAdmin = BenchmarkSession.uuid(c,
+            facilityAdmin = BenchmarkRun.uuid(c,
                     "select id from users where facility_id = ? and role = 'facility_admin' order by email limit 1", facility);
-            superAdmin = BenchmarkSession.uuid(c, "select id from users where role = 'super_admin' order by email limit 1");
+            superAdmin = BenchmarkRun.uuid(c, "select id from users where role = 'super_admin' order by email limit 1");
             LocalDate today = LocalDate.now(DataGenerator.IST);
             currentMonth = today.withDayOfMonth(1);
             month = currentMonth.minusMonths(1);
@@ -186,7 +186,7 @@ public final class Benchmarks {
             // earlier run's) writes
             st.execute("vacuum (analyze)");
         }
-        BenchmarkSession s = new BenchmarkSession(target, it, quiet, facility, postingFacility, facilityAdmin, superAdmin,
+        BenchmarkRun s = new BenchmarkRun(target, it, quiet, facility, postingFacility, facilityAdmin, superAdmin,
                 month, currentMonth);
         s.log("largest facility: %s (%s), %,d bills in the database", facilityName, facilityType, rows.get("bills"));
         try {

@@ -1,9 +1,9 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.context;
-import static com.careledger.bench.BenchmarkSession.exec;
-import static com.careledger.bench.BenchmarkSession.uuid;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.context;
+import static com.careledger.bench.BenchmarkRun.exec;
+import static com.careledger.bench.BenchmarkRun.uuid;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,9 +25,9 @@ import com.careledger.bench.PostingBills.Bill;
  */
 final class CollectionProfile {
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
-    CollectionProfile(BenchmarkSession s) {
+    CollectionProfile(BenchmarkRun s) {
         this.s = s;
     }
 

@@ -1,7 +1,7 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.median;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.median;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,9 +26,9 @@ final class ContextHelperCost {
             "select app.visible_facilities()", "select app.administered_facilities()",
             "select app.set_current_user(?::uuid), app.set_current_tenant(?::uuid)");
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
-    ContextHelperCost(BenchmarkSession s) {
+    ContextHelperCost(BenchmarkRun s) {
         this.s = s;
     }
 

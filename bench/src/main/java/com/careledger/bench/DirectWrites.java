@@ -1,7 +1,7 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.exec;
-import static com.careledger.bench.BenchmarkSession.parallel;
+import static com.careledger.bench.BenchmarkRun.exec;
+import static com.careledger.bench.BenchmarkRun.parallel;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,12 +29,12 @@ final class DirectWrites {
     record WriteSet(Map<String, String> inserts, List<String[]> updates, int rows) {
     }
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
     /** The tables a collection writes, as copies in schema bench: the same columns, constraints and indexes. */
     private final Map<String, String> directUpdates = new LinkedHashMap<>();
 
-    DirectWrites(BenchmarkSession s) {
+    DirectWrites(BenchmarkRun s) {
         this.s = s;
     }
 

@@ -1,6 +1,6 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,9 +21,9 @@ import com.careledger.bench.Benchmarks.Explain;
  */
 final class PartitionPruning {
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
-    PartitionPruning(BenchmarkSession s) {
+    PartitionPruning(BenchmarkRun s) {
         this.s = s;
     }
 
@@ -47,7 +47,7 @@ final class PartitionPruning {
                 + currentMonth + " 00:00+05:30' and occurred_at < timestamptz '" + nextCurrent + " 00:00+05:30'");
         try (Connection c = s.as(APP_ROLE)) {
             for (Map.Entry<String, String> e : statements.entrySet()) {
-                BenchmarkSession.context(c, s.superAdmin, s.facility);
+                BenchmarkRun.context(c, s.superAdmin, s.facility);
                 List<String> plan = new ArrayList<>();
                 try (Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("explain (analyze, costs off, timing off, summary off) " + e.getValue())) {

@@ -1,8 +1,8 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.context;
-import static com.careledger.bench.BenchmarkSession.uuid;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.context;
+import static com.careledger.bench.BenchmarkRun.uuid;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +43,7 @@ final class PostingBills {
     }
 
     /** Issued bills of one line for a clerk, made before the clock starts (as the clerk, committed). */
-    static List<Bill> prepare(BenchmarkSession s, UUID clerk, UUID patient, UUID service, int n) throws SQLException {
+    static List<Bill> prepare(BenchmarkRun s, UUID clerk, UUID patient, UUID service, int n) throws SQLException {
         UUID postingFacility = s.postingFacility;
         List<Bill> out = new ArrayList<>();
         try (Connection c = s.as(APP_ROLE)) {

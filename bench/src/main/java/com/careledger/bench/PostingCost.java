@@ -1,11 +1,11 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.context;
-import static com.careledger.bench.BenchmarkSession.exec;
-import static com.careledger.bench.BenchmarkSession.median;
-import static com.careledger.bench.BenchmarkSession.parallel;
-import static com.careledger.bench.BenchmarkSession.uuid;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.context;
+import static com.careledger.bench.BenchmarkRun.exec;
+import static com.careledger.bench.BenchmarkRun.median;
+import static com.careledger.bench.BenchmarkRun.parallel;
+import static com.careledger.bench.BenchmarkRun.uuid;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,12 +32,12 @@ final class PostingCost {
 
     static final int[] CLERK_LEVELS = {1, 4, 16};
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
     private final UUID postingFacility;
     /** The like-for-like baseline; keeps its update statements from round to round. */
     private final DirectWrites direct;
 
-    PostingCost(BenchmarkSession s) {
+    PostingCost(BenchmarkRun s) {
         this.s = s;
         this.postingFacility = s.postingFacility;
         this.direct = new DirectWrites(s);

@@ -1,8 +1,8 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.percentile;
-import static com.careledger.bench.BenchmarkSession.runPlain;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.percentile;
+import static com.careledger.bench.BenchmarkRun.runPlain;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,9 +25,9 @@ final class QuestionLatency {
             "select * from app.held_for_platform(?)",
             "select * from app.pending_since_last_settlement(?)");
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
-    QuestionLatency(BenchmarkSession s) {
+    QuestionLatency(BenchmarkRun s) {
         this.s = s;
     }
 
@@ -44,7 +44,7 @@ final class QuestionLatency {
                     double[] request = new double[s.it.latencyRuns()];
                     for (int i = 0; i < s.it.latencyRuns(); i++) {
                         long t0 = System.nanoTime();
-                        BenchmarkSession.context(app, s.facilityAdmin, s.facility);
+                        BenchmarkRun.context(app, s.facilityAdmin, s.facility);
                         long[] t = new long[1];
                         String answer = runPlain(app, ps, t);
                         request[i] = (System.nanoTime() - t0) / 1e6;

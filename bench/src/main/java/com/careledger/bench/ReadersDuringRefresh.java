@@ -1,7 +1,7 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.percentile;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.percentile;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,11 +33,11 @@ final class ReadersDuringRefresh {
             new Reader("app.report_category_revenue (last 12 months)",
                     "select count(*) from app.report_category_revenue(current_date - 365, current_date)", false));
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
     /** The views the refresher goes through, one after the other. */
     private final List<String> views;
 
-    ReadersDuringRefresh(BenchmarkSession s, List<String> views) {
+    ReadersDuringRefresh(BenchmarkRun s, List<String> views) {
         this.s = s;
         this.views = views;
     }

@@ -1,8 +1,8 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.median;
-import static com.careledger.bench.BenchmarkSession.runPlain;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.median;
+import static com.careledger.bench.BenchmarkRun.runPlain;
 
 import java.sql.Connection;
 import java.sql.Date;
@@ -132,9 +132,9 @@ final class RlsCost {
                     where p.facility_id = :f and p.captured_at is not null
                     group by p.method order by p.method"""));
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
 
-    RlsCost(BenchmarkSession s) {
+    RlsCost(BenchmarkRun s) {
         this.s = s;
     }
 
@@ -188,7 +188,7 @@ final class RlsCost {
                 out.add(app ? "-- careledger_app, facility admin's context" : "-- " + Benchmarks.BYPASS_ROLE + " (BYPASSRLS)");
                 for (int i = 0; i < 2; i++) {
                     if (app) {
-                        BenchmarkSession.context(c, s.facilityAdmin, s.facility);
+                        BenchmarkRun.context(c, s.facilityAdmin, s.facility);
                     }
                     List<String> plan = new ArrayList<>();
                     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {

@@ -1,7 +1,7 @@
 package com.careledger.bench;
 
-import static com.careledger.bench.BenchmarkSession.APP_ROLE;
-import static com.careledger.bench.BenchmarkSession.median;
+import static com.careledger.bench.BenchmarkRun.APP_ROLE;
+import static com.careledger.bench.BenchmarkRun.median;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,16 +24,16 @@ final class ViewRefresh {
 
     static final UUID REPORT_REFRESH = UUID.fromString("00000000-0000-4000-8000-000000000002");
 
-    private final BenchmarkSession s;
+    private final BenchmarkRun s;
     private final List<String> views;
 
-    ViewRefresh(BenchmarkSession s, List<String> views) {
+    ViewRefresh(BenchmarkRun s, List<String> views) {
         this.s = s;
         this.views = views;
     }
 
     /** The materialized views the reports read, by the names app.refresh_reporting_view takes. */
-    static List<String> views(BenchmarkSession s) throws SQLException {
+    static List<String> views(BenchmarkRun s) throws SQLException {
         List<String> views = new ArrayList<>();
         try (Connection c = s.superuser(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select unnest(app.reporting_view_names())")) {
@@ -69,7 +69,7 @@ final class ViewRefresh {
 
     /** One refresh of a view as the report-refresh principal, committed; the rows it holds after. */
     static long refreshOnce(Connection r, String view) throws SQLException {
-        BenchmarkSession.context(r, REPORT_REFRESH, null);
+        BenchmarkRun.context(r, REPORT_REFRESH, null);
         long rows;
         try (PreparedStatement ps = r.prepareStatement("select skipped, rows_count from app.refresh_reporting_view(?)")) {
             ps.setString(1, view);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and its people (chosen by {@link Benchmarks}), connections as a role, the signed request context, a timed run of
  * a prepared query, clerks started together, and the statistics the report gives.
  */
-final class BenchmarkSession {
+final class BenchmarkRun {
 
     static final String APP_ROLE = Benchmarks.APP_ROLE;
 
@@ -37,8 +37,8 @@ final class BenchmarkSession {
     final LocalDate month;
     final LocalDate currentMonth;
 
-    BenchmarkSession(DataGenerator.Target target, Benchmarks.Iterations it, boolean quiet, UUID facility,
-                     UUID postingFacility, UUID facilityAdmin, UUID superAdmin, LocalDate month, LocalDate currentMonth) {
+    BenchmarkRun(DataGenerator.Target target, Benchmarks.Iterations it, boolean quiet, UUID facility,
+                 UUID postingFacility, UUID facilityAdmin, UUID superAdmin, LocalDate month, LocalDate currentMonth) {
         this.target = target;
         this.it = it;
         this.quiet = quiet;
