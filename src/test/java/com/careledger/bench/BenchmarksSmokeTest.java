@@ -54,13 +54,13 @@ class BenchmarksSmokeTest {
 
     @Test
     void everyQueryIsMeasuredOnBothSides() {
-        assertThat(report.rls()).hasSize(Benchmarks.QUERIES.size());
+        assertThat(report.rls()).hasSize(RlsCost.QUERIES.size());
         assertThat(report.rls()).allSatisfy(q -> {
             assertThat(q.appMs()).isPositive();
             assertThat(q.bypassMs()).isPositive();
         });
         assertThat(report.rlsTotalRatio()).isPositive().isFinite();
-        assertThat(report.helpers()).hasSize(Benchmarks.HELPERS.size()).allSatisfy(h -> assertThat(h.ms()).isPositive());
+        assertThat(report.helpers()).hasSize(ContextHelperCost.HELPERS.size()).allSatisfy(h -> assertThat(h.ms()).isPositive());
         assertThat(report.rlsPlans()).anySatisfy(l -> assertThat(l).contains("InitPlan"));
     }
 
@@ -103,7 +103,7 @@ class BenchmarksSmokeTest {
                 .containsExactly("app.commission_pending", "app.held_for_platform", "app.pending_since_last_settlement");
         assertThat(report.latency()).allSatisfy(l -> assertThat(l.p50()).isPositive().isLessThanOrEqualTo(l.p95()));
         assertThat(report.refresh()).hasSize(4).allSatisfy(v -> assertThat(v.rows()).isNotNegative());
-        assertThat(report.readers()).hasSize(Benchmarks.READERS.size())
+        assertThat(report.readers()).hasSize(ReadersDuringRefresh.READERS.size())
                 .allSatisfy(x -> assertThat(x.duringRuns()).isPositive());
         assertThat(report.explains()).hasSize(3).allSatisfy(e -> assertThat(e.plan()).isNotEmpty());
         // one facility, one month: a single partition scanned

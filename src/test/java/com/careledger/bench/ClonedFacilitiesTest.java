@@ -201,7 +201,7 @@ class ClonedFacilitiesTest {
             st.execute("set local role " + EmbeddedPostgresAutoConfiguration.APP_ROLE);
         }
         try {
-            DataGenerator.context(c, Plan.id(SEED, "super-admin", 0, 0), facility);
+            WorkerSql.context(c, Plan.id(SEED, "super-admin", 0, 0), facility);
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, facility, Types.OTHER);
@@ -288,7 +288,7 @@ class ClonedFacilitiesTest {
                 for (String id : ids) {
                     List<String> sigs = byKey.getOrDefault(id, List.of());
                     sigs.sort(null);
-                    next.put(id, "#" + DataGenerator.md5Uuid(String.join("\n", sigs)));
+                    next.put(id, "#" + Plan.md5Uuid(String.join("\n", sigs)));
                 }
                 long nextClasses = next.values().stream().distinct().count();
                 colour.clear();

@@ -190,7 +190,7 @@ final class FacilityClone {
 
     static Renames renames(long seed, int template, int no) {
         Catalogue.Type type = Plan.type(template);
-        DataGenerator.Names t = DataGenerator.names(template, template), n = DataGenerator.names(no, template);
+        FacilityNames t = FacilityNames.of(template, template), n = FacilityNames.of(no, template);
         Map<String, String> within = new LinkedHashMap<>();
         // longest first where one contains another: the GSTIN holds the PAN
         within.put(t.gstin(), n.gstin());
@@ -356,7 +356,7 @@ final class FacilityClone {
         }
         c.commit();
         staged = templateFacility;
-        DataGenerator.time("copy: stage", started);
+        StatementProfile.time("copy: stage", started);
     }
 
     /**
@@ -390,7 +390,7 @@ final class FacilityClone {
                 }
                 long at = System.nanoTime();
                 rows += st.executeUpdate(sql);
-                DataGenerator.time("copy " + t.name(), at);
+                StatementProfile.time("copy " + t.name(), at);
             }
         }
         return rows;
@@ -443,7 +443,7 @@ final class FacilityClone {
     }
 
     static UUID newId(UUID old, int no) {
-        return DataGenerator.md5Uuid(old + ":" + no);
+        return Plan.md5Uuid(old + ":" + no);
     }
 
     private static String quote(String name) {

@@ -1,6 +1,8 @@
 package com.careledger.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -118,5 +120,20 @@ final class Plan {
     static UUID id(long seed, String kind, int facility, long n) {
         return UUID.nameUUIDFromBytes(("careledger-bench:" + seed + ":" + kind + ":" + facility + ":" + n)
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** md5 of the text read as a uuid, as {@code md5(text)::uuid} gives it: the ids of set-based inserts and of copies. */
+    static UUID md5Uuid(String text) {
+        try {
+            byte[] h = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+            long hi = 0, lo = 0;
+            for (int i = 0; i < 8; i++) {
+                hi = (hi << 8) | (h[i] & 0xff);
+                lo = (lo << 8) | (h[i + 8] & 0xff);
+            }
+            return new UUID(hi, lo);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
