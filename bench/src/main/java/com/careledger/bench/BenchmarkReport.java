@@ -119,7 +119,7 @@ final class BenchmarkReport {
                 every table's forced policy applies; and `careledger_bench_bypass`, a role the benchmark creates as the
                 superuser with BYPASSRLS and select on the tables (dropped at the end). The owner's three questions are the
                 bodies of `app.commission_pending`, `app.held_for_platform` and `app.pending_since_last_settlement`
-                (V0080; the last as V0102 rewrote it) for one facility, the summary the body of `reporting_facility_summary` (V0090) for one facility,
+                (R__0011_reporting.sql) for one facility, the summary the body of `reporting_facility_summary` for one facility,
                 so both sides run like for like. Both sides must return the same rows (the run stops otherwise). Runs
                 alternate A B, B A; medians in milliseconds, server-side prepared statements, one transaction per run.
 
@@ -278,23 +278,23 @@ final class BenchmarkReport {
     // the file, so a rerun keeps them; each is chosen by whether this run met the goal.
 
     static final String RLS_HISTORY = """
-            How the ratio came down from 2.52× (the first run) and 1.65× (after V0093):
+            How the ratio came down from 2.52× (the first run) and 1.65× (after each helper checked the signature once):
 
-            - **Verified once per transaction (V0094).** `app.set_current_user` and `app.set_current_tenant`
+            - **Verified once per transaction.** `app.set_current_user` and `app.set_current_tenant`
               keep what they verified (role, facilities, a staff member's permissions) in a definer-owned row. The
               policies' helpers read that row with one statement instead of computing an HMAC and looking up the user
               on every call. The helper table above shows the cost per call, including a round trip.
             - **Enum equality marked leakproof (db/setup/database.sql).** Without the mark no condition on an enum
               column (`account`, `status`, `event_kind`) can be an index condition under a policy, so the index
               returned every row of the facility for a filter to discard.
-            - **Patients under their own role (V0095).** The tables a patient may also read (bills, payments,
+            - **Patients under their own role.** The tables a patient may also read (bills, payments,
               cash_collections, refunds, receipts, appointments) had one select policy for staff and patients,
               `(facility_id = any(…) and permission) or patient_id = any(…)`. The patient branch named `patient_id`,
               which the covering and partial indexes do not hold, so every staff query visited the heap and filtered.
               Patients' requests now run as `careledger_patient`, and each branch is a policy of its own role.
-            - **One context call per billing policy (V0101).** `app.facilities_permitting('{billing.manage,cash.collect}')`
+            - **One context call per billing policy.** `app.facilities_permitting('{billing.manage,cash.collect}')`
               replaces three init plans (facilities and two permissions) with one.
-            - **The lines since the last settlement as an index range (V0102).** `app.pending_since_last_settlement`
+            - **The lines since the last settlement as an index range.** `app.pending_since_last_settlement`
               picked them with `(paid_at is null or posted_at > paid_at)`, an OR, which is no index condition, so
               every line of the facility was read and filtered. Written as `posted_at > coalesce(paid_at, '-infinity')`
               it becomes one for the BYPASSRLS role but not for the app role: PostgreSQL 16 counts a COALESCE as
@@ -324,7 +324,7 @@ final class BenchmarkReport {
               index condition: the policy's `facility_id = any($n)`, whose length the planner cannot know and takes as
               10, and a query's `in (…)` list on an enum column. The planner may then drop the list from the index
               condition and filter instead. `bench/run --plan-cache-mode force_custom_plan` (both sides) shows how much
-              of the ratio this is. V0102 removed the largest case of a condition the app role's index scan could not
+              of the ratio this is. Computing the bound beside the settlement removed the largest case of a condition the app role's index scan could not
               use (see the last item below).
 
             What would close the gap:
@@ -354,19 +354,19 @@ final class BenchmarkReport {
             the checks and locks, the commission arithmetic, the triggers, the policies and the function calls.
 
             The profile shows where a collection's time goes. The request context is now verified once per
-            transaction (V0094; before it the HMAC ran dozens of times per collection). Most of the time is the
+            transaction (before, the HMAC ran dozens of times per collection). Most of the time is the
             function's own statements with their index upkeep, the receipt and the audit rows.
 
             Every collection of one facility and financial year takes the same receipt counter row
-            (`document_counters`), locked until commit, so the clerks of one facility queue on it. Since V0100 the
+            (`document_counters`), locked until commit, so the clerks of one facility queue on it. Now the
             receipt is numbered as the function's last step, so the lock lasts only until the commit. Before, it
             lasted from the collection's insert onwards, and nested `auto_explain` showed 16 clerks spending about
             160 ms of each collection waiting for it. What else limits 4 and 16 clerks is the machine's two cores:
             the clerks' functions share them, while the bare inserts barely use them.""";
 
     static final String LATENCY_MET = """
-            The goal is met: each question is answered from covering indexes (V0080) on the facility's rows, and the
-            request context is verified once per transaction (V0094).""";
+            The goal is met: each question is answered from covering indexes on the facility's rows, and the
+            request context is verified once per transaction.""";
 
     static final String LATENCY_MISSED = """
             **The goal is missed.** The questions are SQL functions with invoker rights. Their helpers

@@ -53,8 +53,8 @@ final class RlsCost {
      * The reporting and dashboard queries, written out as plain SQL with the facility filter explicit, so that
      * the app role (under the tables' policies) and the BYPASSRLS role run the same text. The owner's three
      * questions are the bodies of app.commission_pending, app.held_for_platform and
-     * app.pending_since_last_settlement (V0080, the last as V0102 rewrote it) for one facility; the summary is the body of
-     * reporting_facility_summary (V0090) for one facility.
+     * app.pending_since_last_settlement (R__0011_reporting.sql) for one facility; the summary is the body of
+     * reporting_facility_summary for one facility.
      */
     static final List<Query> QUERIES = List.of(
             new Query("facility summary (reporting_facility_summary)", """
