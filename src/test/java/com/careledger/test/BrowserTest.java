@@ -12,6 +12,8 @@ import com.microsoft.playwright.Playwright;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -23,6 +25,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class BrowserTest {
+
+    private static final Logger log = LoggerFactory.getLogger(BrowserTest.class);
 
     private static Playwright playwright;
     private static Browser browser;
@@ -66,7 +70,10 @@ public abstract class BrowserTest {
             options.setEnv(chromium.env());
         }
         try {
-            return playwright.chromium().launch(options);
+            long started = System.nanoTime();
+            Browser launched = playwright.chromium().launch(options);
+            log.info("Chromium {} started in {} ms", launched.version(), (System.nanoTime() - started) / 1_000_000);
+            return launched;
         } catch (RuntimeException e) {
             playwright.close();
             throw new IllegalStateException("Chromium " + chromium.executable() + " (" + chromium.origin()
