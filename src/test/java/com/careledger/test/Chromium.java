@@ -90,17 +90,18 @@ public record Chromium(Path executable, List<String> args, Map<String, String> e
                 + "; another one through the environment variable npm_config_registry).");
     }
 
-    /** The exception's own message and those of its causes, which say what actually went wrong. */
+    /** What went wrong: the exception's message and its causes', each exception named unless it is a plain one. */
     private static String reason(Throwable e) {
-        StringBuilder reason = new StringBuilder();
+        List<String> parts = new ArrayList<>();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (!reason.isEmpty()) {
-                reason.append(": ");
+            boolean plain = t.getClass() == IOException.class || t.getClass() == IllegalStateException.class;
+            String part = t.getMessage() == null ? t.getClass().getSimpleName()
+                    : plain ? t.getMessage() : t.getClass().getSimpleName() + " (" + t.getMessage() + ")";
+            if (parts.isEmpty() || !parts.getLast().equals(part)) {
+                parts.add(part);
             }
-            reason.append(t.getMessage() == null ? t.getClass().getName() : t.getClass().getSimpleName() + " "
-                    + t.getMessage());
         }
-        return reason.toString();
+        return String.join(": ", parts);
     }
 
     private static boolean isExecutable(Path path) {
