@@ -2,7 +2,6 @@ package com.careledger.test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import com.microsoft.playwright.Browser;
@@ -13,20 +12,26 @@ import com.microsoft.playwright.Playwright;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Browser tests: the whole portal on a random port (embedded PostgreSQL with demo data), driven by
- * Playwright in Debian's Chromium. Every test gets a fresh browser context (no cookies) and leaves a
- * screenshot of where it ended in target/screenshots.
+ * Playwright in headless Chromium: the one {@link Chromium#find()} finds (CHROMIUM, the distribution's, or npm's
+ * {@code @sparticuz/chromium} build, fetched once). Every test gets a fresh browser context (no cookies) and leaves
+ * a screenshot of where it ended in target/screenshots.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class BrowserTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    private static final Logger log = LoggerFactory.getLogger(BrowserTest.class);
+
     private static Playwright playwright;
     private static Browser browser;
+    /** Why no browser could be had, kept so that later tests fail at once instead of trying again. */
+    private static RuntimeException unavailable;
 
     @LocalServerPort
     protected int port;
@@ -35,20 +40,45 @@ public abstract class BrowserTest {
     protected Page page;
 
     private static synchronized Browser browser() {
+        if (unavailable != null) {
+            throw unavailable;
+        }
         if (browser == null) {
-            playwright = Playwright.create(new Playwright.CreateOptions()
-                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-            browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(CHROMIUM)
-                    .setHeadless(true)
-                    .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+            try {
+                browser = launch(Chromium.find());
+            } catch (RuntimeException e) {
+                unavailable = e;
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 browser.close();
                 playwright.close();
             }));
         }
         return browser;
+    }
+
+    private static Browser launch(Chromium chromium) {
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        BrowserType.LaunchOptions options = new BrowserType.LaunchOptions()
+                .setExecutablePath(chromium.executable())
+                .setHeadless(true)
+                .setArgs(chromium.args())
+                .setTimeout(120_000);
+        if (!chromium.env().isEmpty()) {
+            options.setEnv(chromium.env());
+        }
+        try {
+            long started = System.nanoTime();
+            Browser launched = playwright.chromium().launch(options);
+            log.info("Chromium {} started in {} ms", launched.version(), (System.nanoTime() - started) / 1_000_000);
+            return launched;
+        } catch (RuntimeException e) {
+            playwright.close();
+            throw new IllegalStateException("Chromium " + chromium.executable() + " (" + chromium.origin()
+                    + ") did not start: " + e.getMessage(), e);
+        }
     }
 
     @BeforeEach
@@ -67,6 +97,9 @@ public abstract class BrowserTest {
 
     @AfterEach
     void screenshotAndClose(TestInfo test) throws Exception {
+        if (page == null) {
+            return; // no browser: the test has already failed, saying why
+        }
         Path dir = Path.of(System.getProperty("careledger.screenshots", "target/screenshots"));
         Files.createDirectories(dir);
         String name = getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName() + ".png";
