@@ -96,7 +96,7 @@ class DataGeneratorTest {
     }
 
     /**
-     * Issue 5's reports on generated data, as the app's role with a super admin's signed context: the reconciliation
+     * The reports on generated data, as the app's role with a super admin's signed context: the reconciliation
      * finds no difference; the live summary view agrees with the ledger and the three questions; every materialized
      * view, once refreshed, agrees with the live views and the source rows.
      */
