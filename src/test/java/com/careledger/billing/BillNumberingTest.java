@@ -25,6 +25,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import com.careledger.test.AppSession;
@@ -135,7 +136,7 @@ class BillNumberingTest {
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Callable<String>> issuers = bills.stream().<Callable<String>>map(bill -> () -> {
             try (Connection c = signedIn(PRECISION_ADMIN, PRECISION_LAB)) {
-                start.await();
+                start.await(1, TimeUnit.MINUTES); // a stalled start fails the test instead of hanging the build
                 String number = query(c, "select app.issue_bill(?)", bill);
                 c.commit();
                 return number;
@@ -143,7 +144,7 @@ class BillNumberingTest {
         }).toList();
         List<String> numbers = new ArrayList<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
-            for (Future<String> f : executor.invokeAll(issuers)) {
+            for (Future<String> f : executor.invokeAll(issuers, 2, TimeUnit.MINUTES)) {
                 numbers.add(f.get());
             }
         }
@@ -179,7 +180,7 @@ class BillNumberingTest {
         CyclicBarrier start = new CyclicBarrier(2);
         Callable<String> issuer = () -> {
             try (Connection c = signedIn(AROGYA_ADMIN, AROGYA)) {
-                start.await();
+                start.await(1, TimeUnit.MINUTES); // a stalled start fails the test instead of hanging the build
                 try {
                     String number = query(c, "select app.issue_bill(?)", bill);
                     c.commit();
@@ -192,7 +193,7 @@ class BillNumberingTest {
         };
         List<String> outcomes = new ArrayList<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(2)) {
-            for (Future<String> f : executor.invokeAll(List.of(issuer, issuer))) {
+            for (Future<String> f : executor.invokeAll(List.of(issuer, issuer), 2, TimeUnit.MINUTES)) {
                 outcomes.add(f.get());
             }
         }

@@ -158,7 +158,7 @@ public final class CommittedDatabase {
                     return null;
                 }));
             }
-            ready.await();
+            ready.await(1, TimeUnit.MINUTES);
             start.countDown();
             for (Future<?> worker : workers) {
                 worker.get(1, TimeUnit.MINUTES);
