@@ -69,6 +69,10 @@ begin
   if app.current_user_role() is distinct from 'super_admin' then
     raise exception 'only the super admin onboards facilities' using errcode = 'insufficient_privilege';
   end if;
+  if not app.is_clean_text(p_name, 200) or not app.is_clean_text(p_legal_name, 200) then
+    raise exception 'a facility''s name and legal name are plain text of at most 200 characters: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
+  end if;
 
   insert into public.facilities (name, legal_name, type, status, city, state_code, gstin)
   values (p_name, p_legal_name, p_type, 'onboarding', p_city, p_state_code, p_gstin)

@@ -644,6 +644,10 @@ begin
   if length(p_reason) > 500 then
     raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
   end if;
+  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
+    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
+  end if;
 
   -- the payment, locked until commit: refunds of one payment go one at a time
   select p.* into v_payment from public.payments p
@@ -798,6 +802,10 @@ begin
   end if;
   if length(p_reason) > 500 then
     raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
+  end if;
+  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
+    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
   end if;
 
   -- the collection, locked until commit: refunds of one collection go one at a time

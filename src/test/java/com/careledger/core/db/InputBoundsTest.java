@@ -68,6 +68,9 @@ class InputBoundsTest {
             SQLException refund = s.sqlFailure("select app.refund_cash(?, ?, 'too much', 'refund-huge')", collected, HUGE);
             assertThat(refund.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(refund.getMessage()).contains("a cash refund is of at most 10000000000 paise");
+            SQLException reason = s.sqlFailure("select app.refund_cash(?, 100, ?, 'refund-rlo')", collected, "wrong \u202Ebill");
+            assertThat(reason.getSQLState()).isEqualTo(CHECK_VIOLATION);
+            assertThat(reason.getMessage()).contains("a refund reason is plain text");
 
             SQLException counted = s.sqlFailure("select app.close_shift(?, ?)", shift, HUGE);
             assertThat(counted.getSQLState()).isEqualTo(CHECK_VIOLATION);
@@ -151,7 +154,7 @@ class InputBoundsTest {
                            'admin-rlo@bounds.test', 'Admin', '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', '{}'::jsonb, '[]'::jsonb)""",
                     "Sanjeevani \u202Elatipsoh", "Sanjeevani Private Limited");
             assertThat(facility.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(facility.getMessage()).contains("facilities_name_is_clean_text");
+            assertThat(facility.getMessage()).contains("a facility's name and legal name are plain text");
             assertThat(s.rows("facilities where name like 'Sanjeevani %latipsoh'")).isZero();
         }
     }
