@@ -138,3 +138,24 @@ as $$
 $$;
 comment on function app.is_clean_text(text, integer, boolean) is
   'True for a name or free text of at most the given length without control or invisible format characters (ZWJ and ZWNJ allowed), not blank; tab and line breaks only when multi-line.';
+
+-- Trigger: refuses a name or text that app.is_clean_text does not accept, with
+-- a sentence for the clerk. Arguments: column, maximum length, multi-line
+-- ('true' or 'false'), what the column is ("a patient's name").
+create or replace function app.check_clean_text() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_value text := to_jsonb(new) ->> tg_argv[0];
+begin
+  if v_value is not null and not app.is_clean_text(v_value, tg_argv[1]::integer, tg_argv[2]::boolean) then
+    raise exception '% is plain text of at most % characters, not blank: no control or invisible characters (zero-width space, direction overrides, byte order mark)%',
+      tg_argv[3], tg_argv[1], case when tg_argv[2]::boolean then ' other than tabs and line breaks' else '' end
+      using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.check_clean_text() is
+  'Trigger: refuses a name or free text with control or invisible format characters, blank or too long, in words for the clerk.';

@@ -79,3 +79,29 @@ alter table health_card_clinical
   add constraint health_card_clinical_medical_history_size check (length(medical_history::text) <= 65536),
   add constraint health_card_clinical_allergies_size check (length(allergies::text) <= 16384),
   add constraint health_card_clinical_chronic_conditions_size check (length(chronic_conditions::text) <= 16384);
+
+-- ----------------------------------------------------------------------------
+-- The same rule on the names and text the app writes directly, first, by a
+-- trigger with a sentence for the clerk (a check constraint names only itself).
+-- Arguments: column, maximum length, multi-line, what it is.
+-- ----------------------------------------------------------------------------
+-- stub, body in R__0001_tenancy_and_roles.sql
+create function app.check_clean_text() returns trigger language plpgsql as $$ begin return null; end $$;
+create trigger patients_check_clean_text
+  before insert or update of full_name on patients
+  for each row execute function app.check_clean_text('full_name', '200', 'false', 'a patient''s name');
+create trigger health_cards_check_clean_text
+  before insert or update of holder_name on health_cards
+  for each row execute function app.check_clean_text('holder_name', '200', 'false', 'the name on a health card');
+create trigger services_check_clean_text
+  before insert or update of name on services
+  for each row execute function app.check_clean_text('name', '200', 'false', 'a service''s name');
+create trigger products_check_clean_text
+  before insert or update of name on products
+  for each row execute function app.check_clean_text('name', '200', 'false', 'a product''s name');
+create trigger bills_check_clean_text
+  before insert or update of notes on bills
+  for each row execute function app.check_clean_text('notes', '1000', 'true', 'a bill''s notes');
+create trigger appointment_notes_check_clean_text
+  before insert on appointment_notes
+  for each row execute function app.check_clean_text('body', '20000', 'true', 'a note');

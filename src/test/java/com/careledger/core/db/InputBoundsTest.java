@@ -14,6 +14,7 @@ import static com.careledger.test.TestDatabase.SUPER_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 
 import com.careledger.test.AppSession;
@@ -125,13 +126,13 @@ class InputBoundsTest {
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             SQLException e = s.sqlFailure(ADD_PATIENT, SANJEEVANI, "ZWSP-1", "\u200B");
             assertThat(e.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(e.getMessage()).contains("patients_full_name_is_clean_text");
+            assertThat(e.getMessage()).contains("a patient's name is plain text of at most 200 characters, not blank: no control or invisible characters");
             assertThat(s.sqlFailure(ADD_PATIENT, SANJEEVANI, "ZWSP-2", "Anil\u200BKumar").getSQLState())
                     .isEqualTo(CHECK_VIOLATION);
             assertThat(s.sqlFailure(ADD_PATIENT, SANJEEVANI, "ZWJ-ONLY", "\u200D\u200D").getSQLState())
                     .as("joiners only are blank").isEqualTo(CHECK_VIOLATION);
             assertThat(s.sqlFailure(ADD_SERVICE, SANJEEVANI, "BOM", "\uFEFFX-ray", 100L).getMessage()).contains(
-                    "services_name_is_clean_text");
+                    "a service's name is plain text");
             assertThat(s.rows("patients where registration_number in ('ZWSP-1', 'ZWSP-2', 'ZWJ-ONLY')")).isZero();
             assertThat(s.rows("services where code = 'BOM'")).isZero();
         }
@@ -143,7 +144,7 @@ class InputBoundsTest {
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             SQLException e = s.sqlFailure(ADD_PATIENT, SANJEEVANI, "RLO-1", "Anil \u202Eramuk");
             assertThat(e.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(e.getMessage()).contains("patients_full_name_is_clean_text");
+            assertThat(e.getMessage()).contains("a patient's name is plain text of at most 200 characters, not blank: no control or invisible characters");
             assertThat(s.sqlFailure(ADD_PATIENT, SANJEEVANI, "TAB-1", "Anil\tKumar").getSQLState())
                     .as("no control characters in a name").isEqualTo(CHECK_VIOLATION);
             assertThat(s.rows("patients where registration_number in ('RLO-1', 'TAB-1')")).isZero();
@@ -156,6 +157,20 @@ class InputBoundsTest {
             assertThat(facility.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(facility.getMessage()).contains("a facility's name and legal name are plain text");
             assertThat(s.rows("facilities where name like 'Sanjeevani %latipsoh'")).isZero();
+        }
+    }
+
+    @Test
+    void theCheckConstraintsHoldWithoutTheTriggers() throws Exception {
+        try (AppSession s = AppSession.openWithDefinerAccess()) {
+            s.as(SANJEEVANI_ADMIN, SANJEEVANI);
+            try (Statement st = s.connection().createStatement()) {
+                // ordinary triggers off (a superuser setting), then the app role again: only the constraints remain
+                st.execute("reset role; set local session_replication_role = replica; set local role careledger_app");
+            }
+            assertThat(s.sqlFailure(ADD_PATIENT, SANJEEVANI, "ZWSP-3", "Anil\u200BKumar").getMessage())
+                    .contains("patients_full_name_is_clean_text");
+            assertThat(s.rows("patients where registration_number = 'ZWSP-3'")).isZero();
         }
     }
 
