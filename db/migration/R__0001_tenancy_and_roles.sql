@@ -159,3 +159,22 @@ end
 $$;
 comment on function app.check_clean_text() is
   'Trigger: refuses a name or free text with control or invisible format characters, blank or too long, in words for the clerk.';
+
+-- Trigger: refuses an amount above its maximum, with a sentence for the clerk.
+-- Arguments: column, maximum in paise, the maximum in words, what it is.
+create or replace function app.check_amount_at_most() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_value numeric := (to_jsonb(new) ->> tg_argv[0])::numeric;
+begin
+  if v_value > tg_argv[1]::numeric then
+    raise exception '% is at most % paise (%); got % paise', tg_argv[3], tg_argv[1], tg_argv[2], v_value
+      using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.check_amount_at_most() is
+  'Trigger: refuses an amount above its maximum (docs/ledger.md, "Bounds"), in words for the clerk.';

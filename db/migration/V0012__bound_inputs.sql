@@ -37,6 +37,20 @@ alter table cashier_shifts
   add constraint cashier_shifts_opening_float_at_most_ten_lakh check (opening_float_paise <= 100000000),
   add constraint cashier_shifts_counted_at_most_ten_crore check (counted_paise <= 10000000000);
 
+-- Prices the app writes itself are refused first by a trigger, with a sentence
+-- for the clerk. Arguments: column, maximum in paise, in words, what it is.
+-- stub, body in R__0001_tenancy_and_roles.sql
+create function app.check_amount_at_most() returns trigger language plpgsql as $$ begin return null; end $$;
+create trigger services_check_price_at_most
+  before insert or update of price_paise on services
+  for each row execute function app.check_amount_at_most('price_paise', '1000000000', '₹1 crore', 'a service''s price');
+create trigger products_check_price_at_most
+  before insert or update of price_paise on products
+  for each row execute function app.check_amount_at_most('price_paise', '1000000000', '₹1 crore', 'a product''s price');
+create trigger products_check_mrp_at_most
+  before insert or update of mrp_paise on products
+  for each row execute function app.check_amount_at_most('mrp_paise', '1000000000', '₹1 crore', 'a product''s MRP');
+
 -- ----------------------------------------------------------------------------
 -- Names and free text: no control characters, no invisible format characters
 -- (zero-width space, direction overrides, byte order mark; the zero-width

@@ -112,7 +112,7 @@ class InputBoundsTest {
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             SQLException e = s.sqlFailure(ADD_SERVICE, SANJEEVANI, "HUGE", "Gold-plated test", HUGE);
             assertThat(e.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(e.getMessage()).contains("services_price_at_most_one_crore");
+            assertThat(e.getMessage()).contains("a service's price is at most 1000000000 paise (₹1 crore); got 1000000000000000000 paise");
             assertThat(s.rows("services where code = 'HUGE'")).isZero();
 
             s.execute(ADD_SERVICE, SANJEEVANI, "CRORE", "Whole-body scan", 1_000_000_000L);   // ₹1 crore is fine
@@ -171,6 +171,8 @@ class InputBoundsTest {
             assertThat(s.sqlFailure(ADD_PATIENT, SANJEEVANI, "ZWSP-3", "Anil\u200BKumar").getMessage())
                     .contains("patients_full_name_is_clean_text");
             assertThat(s.rows("patients where registration_number = 'ZWSP-3'")).isZero();
+            assertThat(s.sqlFailure(ADD_SERVICE, SANJEEVANI, "HUGE", "Gold-plated test", HUGE).getMessage())
+                    .contains("services_price_at_most_one_crore");
         }
     }
 
