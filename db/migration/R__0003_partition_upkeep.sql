@@ -332,6 +332,11 @@ begin
     raise exception 'only the partition upkeep principal or the super admin maintains partitions'
       using errcode = 'insufficient_privilege';
   end if;
+  -- the owner (migrations) calls app.run_partition_upkeep itself; through here, within a year of today
+  if p_as_of not between app.ist_today() - 366 and app.ist_today() + 366 then
+    raise exception 'partition upkeep runs for a day within a year of today (got %)', p_as_of
+      using errcode = 'check_violation';
+  end if;
   perform pg_advisory_xact_lock(hashtext('app.maintain_partitions'));
 
   perform app.run_partman_maintenance();

@@ -519,8 +519,9 @@ alter function app.reveal_national_id(uuid, national_id_kind, text) owner to car
 -- Search the current facility's patients. Matches
 --   names:  word similarity (typos, partial names) or a substring;
 --   digits: a substring of the phone or the card number (4 digits or more).
--- At most p_max rows (1 to 100), best first. Clinical fields (blood group,
--- allergies, chronic conditions) only for a user with clinical.read. Nothing
+-- A query of more than 100 characters is refused before any search. At most
+-- p_max rows (1 to 100), best first. Clinical fields (blood group, allergies,
+-- chronic conditions) only for a user with clinical.read. Nothing
 -- without a current tenant the user may see (a super admin must enter one).
 -- The query is run by EXECUTE so that it is planned for the values at hand:
 -- a generic plan cannot know that a search string is selective.
@@ -534,9 +535,15 @@ set search_path = pg_catalog, public, extensions, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
-  v_query text := lower(btrim(coalesce(p_query, '')));
-  v_digits text := regexp_replace(coalesce(p_query, ''), '\D', '', 'g');
+  v_query text;
+  v_digits text;
 begin
+  -- before any work on it: a long query would cost the trigram search seconds
+  if length(p_query) > 100 then
+    raise exception 'a search is at most 100 characters (got %)', length(p_query) using errcode = 'check_violation';
+  end if;
+  v_query := lower(btrim(coalesce(p_query, '')));
+  v_digits := regexp_replace(coalesce(p_query, ''), '\D', '', 'g');
   if v_tenant is null or not (v_tenant = any (app.visible_facilities())) or length(v_query) < 3 then
     return;
   end if;

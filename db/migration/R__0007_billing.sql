@@ -545,6 +545,10 @@ language plpgsql volatile
 set search_path = pg_catalog, pg_temp
 as $$
 begin
+  if p_reason is not null and not app.is_clean_text(p_reason, 500, true) then
+    raise exception 'a cancel reason is plain text of at most 500 characters: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
+  end if;
   update public.bills b set status = 'cancelled', cancel_reason = p_reason where b.id = p_bill;
   if not found then
     raise exception 'bill % not found', p_bill using errcode = 'no_data_found';

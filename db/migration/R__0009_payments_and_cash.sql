@@ -108,6 +108,10 @@ begin
     raise exception 'a payment is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
   end if;
+  if p_amount_paise > 10000000000 then
+    raise exception 'a payment is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
+      using errcode = 'check_violation';
+  end if;
   if p_gateway is null or coalesce(btrim(p_gateway_payment_id), '') = '' or coalesce(btrim(p_gateway_order_id), '') = ''
      or p_method is null then
     raise exception 'a capture names its gateway, order id, payment id and method' using errcode = 'not_null_violation';
@@ -360,6 +364,10 @@ begin
     raise exception 'the opening float is 0 paise or more (got %)', coalesce(p_opening_float_paise::text, 'none')
       using errcode = 'check_violation';
   end if;
+  if p_opening_float_paise > 100000000 then
+    raise exception 'the opening float is at most 100000000 paise (₹10 lakh); got % paise', p_opening_float_paise
+      using errcode = 'check_violation';
+  end if;
   if exists (select 1 from public.cashier_shifts s where s.staff_id = v_staff and s.status = 'open') then
     raise exception 'you already have an open shift: close it first' using errcode = 'unique_violation';
   end if;
@@ -391,6 +399,10 @@ declare
 begin
   if p_counted_paise is null or p_counted_paise < 0 then
     raise exception 'the counted cash is 0 paise or more (got %)', coalesce(p_counted_paise::text, 'none')
+      using errcode = 'check_violation';
+  end if;
+  if p_counted_paise > 10000000000 then
+    raise exception 'the counted cash is at most 10000000000 paise (₹10 crore); got % paise', p_counted_paise
       using errcode = 'check_violation';
   end if;
   -- locked: a collection or refund in progress in this shift finishes first (they lock the shift too)
@@ -454,6 +466,10 @@ declare
 begin
   if p_amount_paise is null or p_amount_paise <= 0 then
     raise exception 'a cash collection is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
+      using errcode = 'check_violation';
+  end if;
+  if p_amount_paise > 10000000000 then
+    raise exception 'a cash collection is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
       using errcode = 'check_violation';
   end if;
   if p_idempotency_key is null or length(btrim(p_idempotency_key)) not between 3 and 200 then
@@ -618,11 +634,19 @@ begin
     raise exception 'a refund is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
   end if;
+  if p_amount_paise > 10000000000 then
+    raise exception 'a refund is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
+      using errcode = 'check_violation';
+  end if;
   if coalesce(btrim(p_gateway_refund_id), '') = '' or length(p_gateway_refund_id) > 100 then
     raise exception 'a refund names the gateway''s refund id (1 to 100 characters)' using errcode = 'check_violation';
   end if;
   if length(p_reason) > 500 then
     raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
+  end if;
+  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
+    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
   end if;
 
   -- the payment, locked until commit: refunds of one payment go one at a time
@@ -769,11 +793,19 @@ begin
     raise exception 'a cash refund is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
   end if;
+  if p_amount_paise > 10000000000 then
+    raise exception 'a cash refund is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
+      using errcode = 'check_violation';
+  end if;
   if p_idempotency_key is null or length(btrim(p_idempotency_key)) not between 3 and 200 then
     raise exception 'a cash refund needs an idempotency key of 3 to 200 characters' using errcode = 'check_violation';
   end if;
   if length(p_reason) > 500 then
     raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
+  end if;
+  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
+    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
   end if;
 
   -- the collection, locked until commit: refunds of one collection go one at a time
@@ -1237,6 +1269,10 @@ declare
 begin
   if p_amount_paise is null or p_amount_paise <= 0 then
     raise exception 'a payment order is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
+      using errcode = 'check_violation';
+  end if;
+  if p_amount_paise > 10000000000 then
+    raise exception 'a payment order is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
       using errcode = 'check_violation';
   end if;
   if p_gateway is null or coalesce(btrim(p_gateway_order_id), '') = '' then

@@ -86,20 +86,37 @@ class PartitionUpkeepTest {
 
     @Test
     void partitionsReachFromLastMonthToThreeMonthsAheadWithIstMonthBounds() throws SQLException {
+        LocalDate asOf = app.istToday().plusMonths(9).withDayOfMonth(15);
         app.as(PARTITION_UPKEEP, null);
         List<String> created = app.strings(
-                "select partition_name || ' ' || from_day || ' ' || to_day from app.maintain_partitions(date '2031-05-15')"
-                        + " where partition_name like 'public.appointments%'");
-        assertThat(created).containsExactly(
-                "public.appointments_p20310401 2031-04-01 2031-05-01",
-                "public.appointments_p20310501 2031-05-01 2031-06-01",
-                "public.appointments_p20310601 2031-06-01 2031-07-01",
-                "public.appointments_p20310701 2031-07-01 2031-08-01",
-                "public.appointments_p20310801 2031-08-01 2031-09-01");
-        assertThat(app.string("select pg_get_expr(relpartbound, oid) from pg_class where relname = 'appointments_p20310501'"))
-                .isEqualTo("FOR VALUES FROM ('2031-05-01') TO ('2031-06-01')");
-        assertThat(app.strings("select partition_name from app.maintain_partitions(date '2031-05-15')"))
+                "select partition_name || ' ' || from_day || ' ' || to_day from app.maintain_partitions(?::date)"
+                        + " where partition_name like 'public.appointments%'", asOf.toString());
+        List<String> expected = new ArrayList<>();
+        for (int m = -1; m <= 3; m++) {
+            LocalDate first = asOf.plusMonths(m).withDayOfMonth(1);
+            expected.add("public.appointments_p" + month(first) + " " + first + " " + first.plusMonths(1));
+        }
+        assertThat(created).containsExactlyElementsOf(expected);
+        LocalDate first = asOf.withDayOfMonth(1);
+        assertThat(app.string("select pg_get_expr(relpartbound, oid) from pg_class where relname = ?", "appointments_p" + month(first)))
+                .isEqualTo("FOR VALUES FROM ('" + first + "') TO ('" + first.plusMonths(1) + "')");
+        assertThat(app.strings("select partition_name from app.maintain_partitions(?::date)", asOf.toString()))
                 .as("a second run finds nothing to do").isEmpty();
+    }
+
+    @Test
+    void theUpkeepRunsOnlyForADayWithinAYearOfToday() throws SQLException {
+        LocalDate today = app.istToday();
+        app.as(PARTITION_UPKEEP, null);
+        for (LocalDate day : List.of(LocalDate.of(9999, 12, 31), today.plusDays(367), today.minusDays(367))) {
+            assertThat(app.failure("select * from app.maintain_partitions(?::date)", day.toString()))
+                    .hasMessageContaining("partition upkeep runs for a day within a year of today");
+        }
+        app.as(SUPER_ADMIN, null);
+        assertThat(app.failure("select * from app.maintain_partitions(date '9999-01-01')"))
+                .hasMessageContaining("within a year of today");
+        assertThat(catalog("select c.relname from pg_class c where c.relname like '%_p9999%'"))
+                .as("nothing made").isEmpty();
     }
 
     @Test
@@ -177,8 +194,8 @@ class PartitionUpkeepTest {
         app.as(PATIENT_ANIL, null);
         assertThat(app.failure("select * from app.maintain_partitions()")).hasMessageContaining("only the partition upkeep");
         app.as(SUPER_ADMIN, null);
-        assertThat(app.strings("select partition_name from app.maintain_partitions(date '2031-05-15')"
-                + " where partition_name like 'public.appointments%'")).hasSize(5);
+        assertThat(app.strings("select partition_name from app.maintain_partitions(?::date)"
+                + " where partition_name like 'public.appointments%'", app.istToday().plusMonths(9).toString())).hasSize(5);
     }
 
     @Test
