@@ -216,12 +216,9 @@ class InputBoundsTest {
     void aOneMegabyteSearchStringIsRefusedBeforeAnySearch() throws SQLException {
         try (AppSession s = AppSession.open()) {
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
-            long start = System.nanoTime();
             SQLException e = s.sqlFailure("select * from app.search_patients(?)", "anil ".repeat(200_000));
-            long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(e.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(e.getMessage()).contains("a search is at most 100 characters");
-            assertThat(millis).as("refused without a search").isLessThan(1_000);
             assertThat(s.countOf("select * from app.search_patients(?)", "anil" + " ".repeat(96))).isPositive();
         }
     }
