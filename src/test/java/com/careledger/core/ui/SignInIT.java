@@ -97,6 +97,8 @@ class SignInIT extends BrowserTest {
         page.navigate(url("/admin/facilities"));
         assertThat(page.locator("#facilities")).hasCount(0);
         assertThat(page.getByText("Sanjeevani Multispeciality Hospital")).hasCount(0);
+        // the refusal names no other route, in development mode too
+        assertThat(page.getByText("Available routes")).hasCount(0);
     }
 
     @Test
