@@ -97,6 +97,8 @@ class SignInIT extends BrowserTest {
         page.navigate(url("/admin/facilities"));
         assertThat(page.locator("#facilities")).hasCount(0);
         assertThat(page.getByText("Sanjeevani Multispeciality Hospital")).hasCount(0);
+        // the refusal names no other route, in development mode too
+        assertThat(page.getByText("Available routes")).hasCount(0);
     }
 
     @Test
@@ -126,6 +128,34 @@ class SignInIT extends BrowserTest {
         signIn(account, "wrong-again");
         page.waitForURL(Pattern.compile(".*/login\\?error$"));
         assertThat(page.getByText("Too many failed sign-ins")).isVisible();
+    }
+
+    @Test
+    void theSignInAndLandingPagesBreakNoRuleOfTheContentSecurityPolicy() {
+        java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onConsoleMessage(message -> {
+            if (message.text().contains("Content Security Policy")) {
+                violations.add(message.text());
+            }
+        });
+        context.addInitScript("document.addEventListener('securitypolicyviolation', e => "
+                + "(window.cspViolations = window.cspViolations || []).push(e.violatedDirective + ' ' + e.blockedURI));");
+
+        var login = page.navigate(url("/login"));
+        assertThat(login.headers().get("content-security-policy")).contains("default-src 'self'");
+        assertThat(page.locator("vaadin-login-form")).isVisible();
+        assertThat(cspViolations()).isEmpty();
+
+        signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/admin/facilities(\\?continue)?$"));
+        page.waitForFunction("() => document.querySelector('#facilities-by-type')?.chart !== undefined");
+        assertThat(page.locator("#facilities")).isVisible();
+        assertThat(cspViolations()).isEmpty();
+        assertThat(violations).isEmpty();
+    }
+
+    private java.util.List<?> cspViolations() {
+        return (java.util.List<?>) page.evaluate("() => window.cspViolations || []");
     }
 
     private String sessionId() {
