@@ -31,6 +31,19 @@ class NavigationIT extends BrowserTest {
         assertThat(page.locator("#navigation vaadin-side-nav-item")).containsText("Today");
     }
 
+    /** An address that is no page, typed by a signed-in user, names none of the portal's pages. */
+    @Test
+    void anUnknownAddressListsNoPages() {
+        page.navigate(url("/login"));
+        signIn("dr.sunil@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/staff(\\?continue)?$"));
+
+        page.navigate(url("/no-such-page"));
+        assertThat(page.locator("body")).not().containsText("admin/facilities");
+        assertThat(page.locator("body")).not().containsText("patient");
+        assertThat(page.locator("body")).not().containsText("route");
+    }
+
     private void expect(String email, String landing, String onlyEntry) {
         page.navigate(url("/login"));
         signIn(email, TestDatabase.DEMO_PASSWORD);
