@@ -178,3 +178,97 @@ end
 $$;
 comment on function app.check_amount_at_most() is
   'Trigger: refuses an amount above its maximum (docs/ledger.md, "Bounds"), in words for the clerk.';
+
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger facility_configurations_are_history
+  before update or delete on facility_configurations
+  for each row execute function app.refuse_change();
+
+create or replace trigger facility_method_rates_are_history
+  before update or delete on facility_method_rates
+  for each row execute function app.refuse_change();
+
+create or replace trigger facility_configurations_not_backdated
+  before insert on facility_configurations
+  for each row execute function app.check_configuration_not_backdated();
+
+-- Audit rows are never changed, not even by the owner.
+create or replace trigger audit_log_is_append_only
+  before update or delete on audit_log
+  for each row execute function app.refuse_change();
+
+create or replace trigger ledger_accounts_are_fixed
+  before update or delete on ledger_accounts
+  for each row execute function app.refuse_change();
+
+-- Nothing posted changes, for anyone (the owner and the definer role included).
+create or replace trigger journal_entries_are_immutable
+  before update or delete on journal_entries
+  for each row execute function app.refuse_change();
+
+create or replace trigger journal_lines_are_immutable
+  before update or delete on journal_lines
+  for each row execute function app.refuse_change();
+
+create or replace trigger journal_entries_are_never_truncated
+  before truncate on journal_entries
+  for each statement execute function app.refuse_change();
+
+create or replace trigger journal_lines_are_never_truncated
+  before truncate on journal_lines
+  for each statement execute function app.refuse_change();
+
+create or replace trigger gateway_settlements_are_immutable
+  before update or delete on gateway_settlements
+  for each row execute function app.refuse_change();
+
+create or replace trigger gateway_settlement_facilities_are_immutable
+  before update or delete on gateway_settlement_facilities
+  for each row execute function app.refuse_change();
+
+create or replace trigger receipts_are_immutable
+  before update or delete on receipts
+  for each row execute function app.refuse_change();
+
+create or replace trigger reporting_refresh_log_is_append_only
+  before update or delete on reporting_refresh_log
+  for each row execute function app.refuse_change();
+
+create or replace trigger services_check_price_at_most
+  before insert or update of price_paise on services
+  for each row execute function app.check_amount_at_most('price_paise', '1000000000', '₹1 crore', 'a service''s price');
+
+create or replace trigger products_check_price_at_most
+  before insert or update of price_paise on products
+  for each row execute function app.check_amount_at_most('price_paise', '1000000000', '₹1 crore', 'a product''s price');
+
+create or replace trigger products_check_mrp_at_most
+  before insert or update of mrp_paise on products
+  for each row execute function app.check_amount_at_most('mrp_paise', '1000000000', '₹1 crore', 'a product''s MRP');
+
+create or replace trigger patients_check_clean_text
+  before insert or update of full_name on patients
+  for each row execute function app.check_clean_text('full_name', '200', 'false', 'a patient''s name');
+
+create or replace trigger health_cards_check_clean_text
+  before insert or update of holder_name on health_cards
+  for each row execute function app.check_clean_text('holder_name', '200', 'false', 'the name on a health card');
+
+create or replace trigger services_check_clean_text
+  before insert or update of name on services
+  for each row execute function app.check_clean_text('name', '200', 'false', 'a service''s name');
+
+create or replace trigger products_check_clean_text
+  before insert or update of name on products
+  for each row execute function app.check_clean_text('name', '200', 'false', 'a product''s name');
+
+create or replace trigger bills_check_clean_text
+  before insert or update of notes on bills
+  for each row execute function app.check_clean_text('notes', '1000', 'true', 'a bill''s notes');
+
+create or replace trigger appointment_notes_check_clean_text
+  before insert on appointment_notes
+  for each row execute function app.check_clean_text('body', '20000', 'true', 'a note');

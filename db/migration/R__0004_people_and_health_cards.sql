@@ -584,3 +584,11 @@ $$;
 revoke all on function app.search_patients(text, integer) from public;
 grant execute on function app.search_patients(text, integer) to careledger_app, careledger_patient;
 alter function app.search_patients(text, integer) owner to careledger_definer;
+
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger health_card_clinical_stamp
+  before update on health_card_clinical
+  for each row execute function app.stamp_clinical_update();

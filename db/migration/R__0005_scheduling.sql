@@ -194,6 +194,31 @@ end
 $$;
 
 -- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger services_keep_their_key
+  before update on services
+  for each row execute function app.refuse_key_change();
+
+create or replace trigger appointments_check_insert
+  before insert on appointments
+  for each row execute function app.check_appointment_insert();
+
+create or replace trigger appointments_check_update
+  before update on appointments
+  for each row execute function app.check_appointment_update();
+
+create or replace trigger appointment_notes_check_appointment
+  before insert on appointment_notes
+  for each row execute function app.check_appointment_note();
+
+-- A product keeps its facility and id (bill lines point at them).
+create or replace trigger products_keep_their_key
+  before update on products
+  for each row execute function app.refuse_key_change();
+
+-- ----------------------------------------------------------------------------
 -- Monthly partitions: last month through three months ahead now, the default,
 -- and upkeep from here on.
 -- ----------------------------------------------------------------------------

@@ -79,4 +79,87 @@ revoke all on function app.record_phi_read(text, jsonb, uuid, text) from public;
 grant execute on function app.record_phi_read(text, jsonb, uuid, text) to careledger_app, careledger_patient;
 alter function app.record_phi_read(text, jsonb, uuid, text) owner to careledger_definer;
 
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+-- ----------------------------------------------------------------------------
+-- The critical tables of the areas before this one; later areas attach the trigger to theirs.
+-- ----------------------------------------------------------------------------
+create or replace trigger audit after insert or update or delete on facilities
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on users
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on staff
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on facility_configurations
+  for each row execute function app.audit_row('facility_id', 'effective_from');
+
+create or replace trigger audit after insert or update or delete on facility_method_rates
+  for each row execute function app.audit_row('facility_id', 'effective_from', 'method');
+
+create or replace trigger audit after insert or update or delete on facility_staff_permissions
+  for each row execute function app.audit_row('facility_id', 'kind', 'permission');
+
+create or replace trigger audit after insert or update or delete on patients
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on services
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on appointments
+  for each row execute function app.audit_row('id', 'starts_on');
+
+create or replace trigger audit after insert or update or delete on appointment_notes
+  for each row execute function app.audit_row('id', '-body');
+
+create or replace trigger audit after insert or update or delete on health_cards
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on health_card_clinical
+  for each row execute function app.audit_row('card_id', '-blood_group', '-medical_history', '-allergies',
+                                               '-chronic_conditions');
+
+create or replace trigger audit after insert or update or delete on health_card_pins
+  for each row execute function app.audit_row('card_id');
+
+create or replace trigger audit after insert or update or delete on national_ids
+  for each row execute function app.audit_row('card_id', 'kind');
+
+create or replace trigger audit after insert or update or delete on products
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on bills
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on bill_items
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on document_counters
+  for each row execute function app.audit_row('facility_id', 'document_kind', 'financial_year');
+
+create or replace trigger audit after insert or update or delete on payments
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on cashier_shifts
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on cash_collections
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on payment_refunds
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on cash_refunds
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on settlements
+  for each row execute function app.audit_row('id');
+
+create or replace trigger audit after insert or update or delete on settlement_allocations
+  for each row execute function app.audit_row('id');
+
 select app.register_monthly_partitions('public.audit_log', 3, 1, null);

@@ -716,3 +716,43 @@ begin
   end loop;
 end
 $$;
+
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger bills_check_insert
+  before insert on bills
+  for each row execute function app.check_bill_insert();
+
+create or replace trigger bills_check_appointment
+  before insert or update of appointment_id, appointment_starts_on on bills
+  for each row execute function app.check_bill_appointment();
+
+create or replace trigger bills_check_update
+  before update on bills
+  for each row execute function app.check_bill_update();
+
+create or replace trigger bills_recompute
+  after update of discount_paise, place_of_supply_state on bills
+  for each row when (new.status = 'draft') execute function app.bill_header_changed();
+
+create or replace trigger bill_items_check_insert
+  before insert on bill_items
+  for each row execute function app.check_bill_item_insert();
+
+create or replace trigger bill_items_check_update
+  before update on bill_items
+  for each row execute function app.check_bill_item_update();
+
+create or replace trigger bill_items_check_delete
+  before delete on bill_items
+  for each row execute function app.check_bill_item_delete();
+
+create or replace trigger bill_items_recompute
+  after insert or delete or update of quantity on bill_items
+  for each row execute function app.bill_item_changed();
+
+create or replace trigger facilities_default_invoice_prefix
+  before insert on facilities
+  for each row execute function app.default_facility_invoice_prefix();

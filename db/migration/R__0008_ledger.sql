@@ -171,3 +171,29 @@ comment on function app.trial_balance(uuid) is
   'Per account: debits, credits, debit − credit, for a facility or (null) all visible; the balances sum to 0.';
 revoke all on function app.trial_balance(uuid) from public;
 grant execute on function app.trial_balance(uuid) to careledger_app, careledger_definer, careledger_patient;
+
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+do $$
+begin
+  -- a constraint trigger cannot be replaced: made once, kept while it exists
+  if not exists (select 1 from pg_trigger where tgname = 'journal_entries_balanced' and tgrelid = 'public.journal_entries'::regclass) then
+    create constraint trigger journal_entries_balanced
+      after insert on journal_entries deferrable initially deferred
+      for each row execute function app.check_journal_entry_balanced();
+  end if;
+end
+$$;
+
+do $$
+begin
+  -- a constraint trigger cannot be replaced: made once, kept while it exists
+  if not exists (select 1 from pg_trigger where tgname = 'journal_lines_balanced' and tgrelid = 'public.journal_lines'::regclass) then
+    create constraint trigger journal_lines_balanced
+      after insert on journal_lines deferrable initially deferred
+      for each row execute function app.check_journal_entry_balanced();
+  end if;
+end
+$$;

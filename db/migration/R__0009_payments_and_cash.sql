@@ -1477,3 +1477,51 @@ end
 $$;
 revoke all on function app.check_cash_collection_receipt() from public;
 alter function app.check_cash_collection_receipt() owner to careledger_definer;
+
+-- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger payments_check_change
+  before update or delete on payments
+  for each row execute function app.check_payment_update();
+
+create or replace trigger cashier_shifts_check_change
+  before update or delete on cashier_shifts
+  for each row execute function app.check_cashier_shift_change();
+
+create or replace trigger cash_collections_check_change
+  before insert or update or delete on cash_collections
+  for each row execute function app.check_cash_collection_change();
+
+do $$
+begin
+  -- a constraint trigger cannot be replaced: made once, kept while it exists
+  if not exists (select 1 from pg_trigger where tgname = 'cash_collections_have_a_receipt' and tgrelid = 'public.cash_collections'::regclass) then
+    create constraint trigger cash_collections_have_a_receipt
+      after insert on cash_collections
+      deferrable initially deferred
+      for each row execute function app.check_cash_collection_receipt();
+  end if;
+end
+$$;
+
+create or replace trigger payment_refunds_check_change
+  before update or delete on payment_refunds
+  for each row execute function app.check_refund_change();
+
+create or replace trigger cash_refunds_check_change
+  before update or delete on cash_refunds
+  for each row execute function app.check_refund_change();
+
+create or replace trigger payments_issue_receipt_on_insert
+  after insert on payments
+  for each row when (new.captured_at is not null) execute function app.issue_receipt();
+
+create or replace trigger payments_issue_receipt_on_capture
+  after update of captured_at on payments
+  for each row when (old.captured_at is null and new.captured_at is not null) execute function app.issue_receipt();
+
+create or replace trigger payments_check_state_change
+  before update on payments
+  for each row execute function app.check_payment_state_change();

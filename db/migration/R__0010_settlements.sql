@@ -807,6 +807,18 @@ revoke all on function app.lock_facility_settlements(uuid) from public;
 alter function app.lock_facility_settlements(uuid) owner to careledger_definer;
 
 -- ----------------------------------------------------------------------------
+-- Triggers of this area's functions (create or replace: re-run with the file).
+-- ----------------------------------------------------------------------------
+
+create or replace trigger settlements_check_change
+  before update or delete on settlements
+  for each row execute function app.check_settlement_change();
+
+create or replace trigger settlement_allocations_check_change
+  before update or delete on settlement_allocations
+  for each row execute function app.check_settlement_allocation_change();
+
+-- ----------------------------------------------------------------------------
 -- Monthly partitions: last month through three months ahead now, the default,
 -- and upkeep from here on.
 -- ----------------------------------------------------------------------------

@@ -213,20 +213,6 @@ alter table facility_method_rates force row level security;
 comment on table facility_method_rates is
   'Gateway and platform MDR per payment method of a configuration version (UPI and RuPay debit may be 0).';
 
--- stub, body in R__0001_tenancy_and_roles.sql
-create function app.refuse_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger facility_configurations_are_history
-  before update or delete on facility_configurations
-  for each row execute function app.refuse_change();
-create trigger facility_method_rates_are_history
-  before update or delete on facility_method_rates
-  for each row execute function app.refuse_change();
-
--- stub, body in R__0001_tenancy_and_roles.sql
-create function app.check_configuration_not_backdated() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger facility_configurations_not_backdated
-  before insert on facility_configurations
-  for each row execute function app.check_configuration_not_backdated();
 grant select on facility_configurations, facility_method_rates to careledger_app, careledger_patient;
 grant select, insert on facility_configurations, facility_method_rates to careledger_definer;
 grant update on facilities to careledger_definer;

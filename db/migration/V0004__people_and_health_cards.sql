@@ -130,12 +130,6 @@ comment on column health_card_clinical.medical_history is 'Past events: [{"year"
 comment on column health_card_clinical.allergies is 'Allergies: [{"substance", "reaction", "severity"}].';
 comment on column health_card_clinical.chronic_conditions is 'Long-term conditions: [{"code" (ICD-10), "name", "since"}].';
 
--- stub, body in R__0004_people_and_health_cards.sql
-create function app.stamp_clinical_update() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger health_card_clinical_stamp
-  before update on health_card_clinical
-  for each row execute function app.stamp_clinical_update();
-
 -- ----------------------------------------------------------------------------
 -- patients.card_id: each facility's record of the person points at the card.
 -- ----------------------------------------------------------------------------

@@ -58,11 +58,6 @@ end
 $$;
 create index services_facility_name_idx on services (facility_id, name);
 
--- stub, body in R__0005_scheduling.sql
-create function app.refuse_key_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger services_keep_their_key
-  before update on services
-  for each row execute function app.refuse_key_change();
 alter table services enable row level security;
 alter table services force row level security;
 
@@ -162,18 +157,6 @@ create index appointments_rescheduled_from_idx on appointments (facility_id, res
   where rescheduled_from is not null;
 create index appointments_created_at_brin on appointments using brin (created_at);
 
--- stub, body in R__0005_scheduling.sql
-create function app.check_appointment_insert() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger appointments_check_insert
-  before insert on appointments
-  for each row execute function app.check_appointment_insert();
-
--- stub, body in R__0005_scheduling.sql
-create function app.check_appointment_update() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger appointments_check_update
-  before update on appointments
-  for each row execute function app.check_appointment_update();
-
 -- ----------------------------------------------------------------------------
 -- Privileges and policies. Staff of the facility see its appointments (times,
 -- people, status: no clinical content, which lives in appointment_notes); a
@@ -234,11 +217,6 @@ comment on table appointment_notes is
   'Clinical notes of an appointment; readable with clinical.read, written with clinical.write, never changed.';
 comment on column appointment_notes.appointment_id is 'The appointment (same facility); checked when the note is written.';
 
--- stub, body in R__0005_scheduling.sql
-create function app.check_appointment_note() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger appointment_notes_check_appointment
-  before insert on appointment_notes
-  for each row execute function app.check_appointment_note();
 grant select, insert on appointment_notes to careledger_app, careledger_patient;
 create policy "Notes are visible to clinical staff of their facility" on appointment_notes
   for select using (facility_id = any ((select app.visible_facilities())::uuid[])

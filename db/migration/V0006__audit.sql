@@ -44,19 +44,11 @@ alter table audit_log_default enable row level security;
 alter table audit_log_default force row level security;
 
 -- stub, body in R__0006_audit.sql
-create function app.audit_row() returns trigger language plpgsql as $$ begin return null; end $$;
-
--- stub, body in R__0006_audit.sql
 create function app.record_phi_read(p_table text, p_row_key jsonb, p_facility uuid, p_what text) returns void language plpgsql as $$ begin end $$;
 comment on table audit_log is 'Who changed or read what, when: written by app.audit_row() and app.record_phi_read(), never changed.';
 comment on column audit_log.actor_role is 'The signed-in user''s role, or the database role when no user is signed in.';
 comment on column audit_log.row_key is 'Primary key of the audited row, as JSON.';
 comment on column audit_log.transaction_id is 'Transaction that made the change: rows of one transaction belong together.';
-
--- Audit rows are never changed, not even by the owner.
-create trigger audit_log_is_append_only
-  before update or delete on audit_log
-  for each row execute function app.refuse_change();
 
 -- Only the definer role writes (through the functions above); the app reads under RLS.
 grant select on audit_log to careledger_app, careledger_patient;
@@ -65,35 +57,3 @@ create policy "Audit rows are visible to their facility admins and super admin" 
   for select using (facility_id = any ((select app.administered_facilities())::uuid[])
                     or (facility_id is null and (select app.current_user_role()) = 'super_admin'));
 
--- ----------------------------------------------------------------------------
--- The critical tables of the areas before this one; later areas attach the trigger to theirs.
--- ----------------------------------------------------------------------------
-create trigger audit after insert or update or delete on facilities
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on users
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on staff
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on facility_configurations
-  for each row execute function app.audit_row('facility_id', 'effective_from');
-create trigger audit after insert or update or delete on facility_method_rates
-  for each row execute function app.audit_row('facility_id', 'effective_from', 'method');
-create trigger audit after insert or update or delete on facility_staff_permissions
-  for each row execute function app.audit_row('facility_id', 'kind', 'permission');
-create trigger audit after insert or update or delete on patients
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on services
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on appointments
-  for each row execute function app.audit_row('id', 'starts_on');
-create trigger audit after insert or update or delete on appointment_notes
-  for each row execute function app.audit_row('id', '-body');
-create trigger audit after insert or update or delete on health_cards
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on health_card_clinical
-  for each row execute function app.audit_row('card_id', '-blood_group', '-medical_history', '-allergies',
-                                               '-chronic_conditions');
-create trigger audit after insert or update or delete on health_card_pins
-  for each row execute function app.audit_row('card_id');
-create trigger audit after insert or update or delete on national_ids
-  for each row execute function app.audit_row('card_id', 'kind');

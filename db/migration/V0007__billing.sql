@@ -46,11 +46,6 @@ comment on column products.mrp_paise is 'Maximum retail price of one unit includ
 comment on column products.unit is 'What one unit is: strip, bottle, tablet, piece.';
 comment on column products.active is 'Inactive products stay for history but can no longer be added to a bill.';
 
--- A product keeps its facility and id (bill lines point at them).
-create trigger products_keep_their_key
-  before update on products
-  for each row execute function app.refuse_key_change();
-
 -- ----------------------------------------------------------------------------
 -- Privileges and policies: staff of the facility read the product list (to
 -- bill it), its admins keep it. Patients do not read it: their bill lines
@@ -65,8 +60,6 @@ create policy "Facility admins add products to their facility" on products
 create policy "Facility admins edit products of their facility" on products
   for update using (facility_id = any ((select app.administered_facilities())::uuid[]))
   with check (facility_id = any ((select app.administered_facilities())::uuid[]));
-create trigger audit after insert or update or delete on products
-  for each row execute function app.audit_row('id');
 
 -- ============================================================================
 -- Bills and their lines: the facility's charges to a patient, priced from its
@@ -250,54 +243,6 @@ comment on column bill_items.unit_price_paise is 'Price of one unit before GST w
 comment on column bill_items.discount_paise is 'This line''s share of the bill discount (largest remainder).';
 comment on column bill_items.tax_paise is 'round half up (taxable × GST rate), once per line.';
 
--- stub, body in R__0007_billing.sql
-create function app.check_bill_insert() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bills_check_insert
-  before insert on bills
-  for each row execute function app.check_bill_insert();
-
--- stub, body in R__0007_billing.sql
-create function app.check_bill_appointment() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bills_check_appointment
-  before insert or update of appointment_id, appointment_starts_on on bills
-  for each row execute function app.check_bill_appointment();
-
--- stub, body in R__0007_billing.sql
-create function app.check_bill_update() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bills_check_update
-  before update on bills
-  for each row execute function app.check_bill_update();
-
--- stub, body in R__0007_billing.sql
-create function app.bill_header_changed() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bills_recompute
-  after update of discount_paise, place_of_supply_state on bills
-  for each row when (new.status = 'draft') execute function app.bill_header_changed();
-
--- stub, body in R__0007_billing.sql
-create function app.check_bill_item_insert() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bill_items_check_insert
-  before insert on bill_items
-  for each row execute function app.check_bill_item_insert();
-
--- stub, body in R__0007_billing.sql
-create function app.check_bill_item_update() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bill_items_check_update
-  before update on bill_items
-  for each row execute function app.check_bill_item_update();
-
--- stub, body in R__0007_billing.sql
-create function app.check_bill_item_delete() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bill_items_check_delete
-  before delete on bill_items
-  for each row execute function app.check_bill_item_delete();
-
--- stub, body in R__0007_billing.sql
-create function app.bill_item_changed() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger bill_items_recompute
-  after insert or delete or update of quantity on bill_items
-  for each row execute function app.bill_item_changed();
-
 -- ----------------------------------------------------------------------------
 -- Privileges and policies. Staff with billing.manage (facility admins and the
 -- super admin hold it) create and edit bills of their facility; staff who
@@ -350,10 +295,6 @@ create policy "Lines of issued bills are visible to their patient" on bill_items
   using (patient_id = any ((select app.own_patient_ids())::uuid[])
          and exists (select 1 from bills b
                      where b.facility_id = bill_items.facility_id and b.id = bill_items.bill_id and b.status <> 'draft'));
-create trigger audit after insert or update or delete on bills
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on bill_items
-  for each row execute function app.audit_row('id');
 
 -- ============================================================================
 -- Gap-free document numbers, and issuing a bill as a numbered tax invoice.
@@ -379,11 +320,6 @@ alter table facilities add column invoice_prefix text
 comment on column facilities.invoice_prefix is
   'Prefix of the facility''s tax invoice numbers (SMH in SMH/26-27/000123): 1-3 capital letters or digits; initials of the name by default.';
 
--- stub, body in R__0007_billing.sql
-create function app.default_facility_invoice_prefix() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger facilities_default_invoice_prefix
-  before insert on facilities
-  for each row execute function app.default_facility_invoice_prefix();
 alter table facilities alter column invoice_prefix set not null;
 
 -- ----------------------------------------------------------------------------
@@ -409,5 +345,3 @@ grant select, insert, update on document_counters to careledger_definer;
 create policy "Billing staff see the document counters of their facility" on document_counters
   for select using (facility_id = any ((select app.visible_facilities())::uuid[])
                     and (select app.has_permission('billing.manage')));
-create trigger audit after insert or update or delete on document_counters
-  for each row execute function app.audit_row('facility_id', 'document_kind', 'financial_year');

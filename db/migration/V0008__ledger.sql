@@ -51,9 +51,6 @@ alter table ledger_accounts enable row level security;
 alter table ledger_accounts force row level security;
 comment on table ledger_accounts is
   'The accounts of the platform''s books: kind and normal balance side. Lines of every entry are of its facility, so facility_payable[F] is the facility_payable lines of F''s entries.';
-create trigger ledger_accounts_are_fixed
-  before update or delete on ledger_accounts
-  for each row execute function app.refuse_change();
 grant select on ledger_accounts to careledger_app, careledger_patient;
 grant select, insert on ledger_accounts to careledger_definer;
 
@@ -131,28 +128,6 @@ alter table journal_lines force row level security;
 comment on table journal_lines is
   'Lines of a journal entry: a debit or a credit (exactly one positive) on one account; gateway for gateway_clearing[G,F].';
 
--- stub, body in R__0008_ledger.sql
-create function app.check_journal_entry_balanced() returns trigger language plpgsql as $$ begin return null; end $$;
-create constraint trigger journal_entries_balanced
-  after insert on journal_entries deferrable initially deferred
-  for each row execute function app.check_journal_entry_balanced();
-create constraint trigger journal_lines_balanced
-  after insert on journal_lines deferrable initially deferred
-  for each row execute function app.check_journal_entry_balanced();
-
--- Nothing posted changes, for anyone (the owner and the definer role included).
-create trigger journal_entries_are_immutable
-  before update or delete on journal_entries
-  for each row execute function app.refuse_change();
-create trigger journal_lines_are_immutable
-  before update or delete on journal_lines
-  for each row execute function app.refuse_change();
-create trigger journal_entries_are_never_truncated
-  before truncate on journal_entries
-  for each statement execute function app.refuse_change();
-create trigger journal_lines_are_never_truncated
-  before truncate on journal_lines
-  for each statement execute function app.refuse_change();
 grant select on journal_entries, journal_lines to careledger_app, careledger_patient;
 grant select, insert on journal_entries, journal_lines to careledger_definer;
 create policy "Facility admins and the super admin read journal entries" on journal_entries

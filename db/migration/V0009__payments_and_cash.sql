@@ -102,14 +102,6 @@ comment on column payments.platform_commission_paise is 'Platform fee − gatewa
 comment on column payments.net_settlement_paise is 'Amount − platform fee − its GST: what the platform owes the facility.';
 grant select on payments to careledger_app, careledger_patient;
 grant select, insert, update on payments to careledger_definer;
-create trigger audit after insert or update or delete on payments
-  for each row execute function app.audit_row('id');
-
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_payment_update() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger payments_check_change
-  before update or delete on payments
-  for each row execute function app.check_payment_update();
 
 -- ============================================================================
 -- Cash at the counter (docs/ledger.md posting 3).
@@ -170,14 +162,6 @@ create policy "Shifts are visible to their clerk and to facility admins" on cash
   for select using (facility_id = any ((select app.administered_facilities())::uuid[])
                     or (staff_id = (select app.current_staff_id())
                         and facility_id = any ((select app.visible_facilities())::uuid[])));
-create trigger audit after insert or update or delete on cashier_shifts
-  for each row execute function app.audit_row('id');
-
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_cashier_shift_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger cashier_shifts_check_change
-  before update or delete on cashier_shifts
-  for each row execute function app.check_cashier_shift_change();
 
 -- ----------------------------------------------------------------------------
 -- Collections.
@@ -250,14 +234,6 @@ comment on column cash_collections.settlement_status is 'Derived from settlement
 comment on column cash_collections.idempotency_key is 'The portal''s key for the collection, unique per facility: a retry returns the first collection.';
 grant select on cash_collections to careledger_app, careledger_patient;
 grant select, insert, update on cash_collections to careledger_definer;
-create trigger audit after insert or update or delete on cash_collections
-  for each row execute function app.audit_row('id');
-
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_cash_collection_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger cash_collections_check_change
-  before insert or update or delete on cash_collections
-  for each row execute function app.check_cash_collection_change();
 
 -- ============================================================================
 -- What moves a captured payment or a cash collection after the fact: refunds,
@@ -345,12 +321,6 @@ create policy "Gateway settlements are seen by admins of a facility they cover" 
     or exists (select 1 from gateway_settlement_facilities f
                where f.gateway_settlement_id = gateway_settlements.id
                  and f.facility_id = any ((select app.administered_facilities())::uuid[])));
-create trigger gateway_settlements_are_immutable
-  before update or delete on gateway_settlements
-  for each row execute function app.refuse_change();
-create trigger gateway_settlement_facilities_are_immutable
-  before update or delete on gateway_settlement_facilities
-  for each row execute function app.refuse_change();
 
 -- ----------------------------------------------------------------------------
 -- Running totals on payments.
@@ -418,12 +388,6 @@ create policy "Cash collections are visible to their patient" on cash_collection
   for select to careledger_patient
   using (patient_id = any ((select app.own_patient_ids())::uuid[]));
 
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_cash_collection_receipt() returns trigger language plpgsql as $$ begin return null; end $$;
-create constraint trigger cash_collections_have_a_receipt
-  after insert on cash_collections
-  deferrable initially deferred
-  for each row execute function app.check_cash_collection_receipt();
 comment on column cash_collections.settlement_status is
   'Derived from allocations in paid settlements (a check holds it): pending, partially_settled, settled; a collection that owes nothing stays pending.';
 comment on column cash_collections.refunded_paise is 'Σ cash refunds of the collection.';
@@ -549,19 +513,6 @@ create policy "Payment refunds are visible to billing staff" on payment_refunds
 create policy "Payment refunds are visible to their patient" on payment_refunds
   for select to careledger_patient
   using (patient_id = any ((select app.own_patient_ids())::uuid[]));
-create trigger audit after insert or update or delete on payment_refunds
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on cash_refunds
-  for each row execute function app.audit_row('id');
-
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_refund_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger payment_refunds_check_change
-  before update or delete on payment_refunds
-  for each row execute function app.check_refund_change();
-create trigger cash_refunds_check_change
-  before update or delete on cash_refunds
-  for each row execute function app.check_refund_change();
 
 -- ============================================================================
 -- Cash refunds at the counter (posting 6 of docs/ledger.md), and the
@@ -658,18 +609,6 @@ create policy "Receipts are visible to billing staff" on receipts
 create policy "Receipts are visible to their patient" on receipts
   for select to careledger_patient
   using (patient_id = any ((select app.own_patient_ids())::uuid[]));
-create trigger receipts_are_immutable
-  before update or delete on receipts
-  for each row execute function app.refuse_change();
-
--- stub, body in R__0009_payments_and_cash.sql
-create function app.issue_receipt() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger payments_issue_receipt_on_insert
-  after insert on payments
-  for each row when (new.captured_at is not null) execute function app.issue_receipt();
-create trigger payments_issue_receipt_on_capture
-  after update of captured_at on payments
-  for each row when (old.captured_at is null and new.captured_at is not null) execute function app.issue_receipt();
 
 -- ============================================================================
 -- Payment states before capture: created, authorized, failed.
@@ -718,8 +657,3 @@ comment on column payments.authorized_at is 'When the gateway''s authorization o
 comment on column payments.failed_at is 'When the gateway''s failure of this payment was recorded; a failed payment never changes.';
 comment on column payments.failure_reason is 'The gateway''s reason for the failure.';
 
--- stub, body in R__0009_payments_and_cash.sql
-create function app.check_payment_state_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger payments_check_state_change
-  before update on payments
-  for each row execute function app.check_payment_state_change();

@@ -191,19 +191,4 @@ create policy "Allocations are seen with their settlement" on settlement_allocat
          or exists (select 1 from settlements s
                     where s.facility_id = settlement_allocations.facility_id and s.id = settlement_allocations.settlement_id
                       and s.created_at = settlement_allocations.settlement_created_at and s.settlement_status <> 'draft')));
-create trigger audit after insert or update or delete on settlements
-  for each row execute function app.audit_row('id');
-create trigger audit after insert or update or delete on settlement_allocations
-  for each row execute function app.audit_row('id');
 
--- stub, body in R__0010_settlements.sql
-create function app.check_settlement_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger settlements_check_change
-  before update or delete on settlements
-  for each row execute function app.check_settlement_change();
-
--- stub, body in R__0010_settlements.sql
-create function app.check_settlement_allocation_change() returns trigger language plpgsql as $$ begin return null; end $$;
-create trigger settlement_allocations_check_change
-  before update or delete on settlement_allocations
-  for each row execute function app.check_settlement_allocation_change();

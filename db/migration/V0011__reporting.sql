@@ -173,6 +173,3 @@ create function app.reporting_facilities() returns uuid[] language plpgsql as $$
 create policy "Report readers see when reports were refreshed" on reporting_refresh_log
   for select using ((select app.current_user_role()) = 'super_admin'
                     or cardinality((select app.reporting_facilities())) > 0);
-create trigger reporting_refresh_log_is_append_only
-  before update or delete on reporting_refresh_log
-  for each row execute function app.refuse_change();
