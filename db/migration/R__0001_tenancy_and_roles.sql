@@ -111,34 +111,6 @@ grant execute on function app.onboard_facility(text, text, facility_type, text, 
 alter function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb)
   owner to careledger_definer;
 
--- ----------------------------------------------------------------------------
--- Clean text, for names and free text (check constraints use it): at most
--- p_max_length characters; no control characters (a multi-line text may hold
--- tab, line feed and carriage return); no invisible format characters: soft
--- hyphen, Arabic letter mark, zero-width space, left-to-right and
--- right-to-left marks, embeddings and overrides (U+202A–U+202E), isolates,
--- word joiner and invisible operators, byte order mark, interlinear
--- annotation marks, tag characters, line and paragraph separators; and not
--- blank: at least one character that is neither white space nor a zero-width
--- joiner or non-joiner. ZWJ (U+200D) and ZWNJ (U+200C) are allowed: Indic
--- scripts use them to choose a conjunct or half form (क्‍ष). Combining marks
--- (Devanagari virama and matras) are letters' parts and allowed.
--- ----------------------------------------------------------------------------
-create or replace function app.is_clean_text(p_text text, p_max_length integer, p_multiline boolean default false)
-returns boolean
-language sql immutable parallel safe
-set search_path = pg_catalog, pg_temp
-as $$
-  select p_text is not null
-     and length(p_text) <= p_max_length
-     and p_text !~ case when p_multiline then '[\u0001-\u0008\u000B\u000C\u000E-\u001F]'
-                        else '[\u0001-\u001F]' end
-     and p_text !~ '[\u007F-\u009F\u00AD\u061C\u180E\u200B\u200E\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000E0001\U000E0020-\U000E007F]'
-     and p_text ~ '[^[:space:]\u00A0\u1680\u2000-\u200D\u2028\u2029\u202F\u205F\u3000]'
-$$;
-comment on function app.is_clean_text(text, integer, boolean) is
-  'True for a name or free text of at most the given length without control or invisible format characters (ZWJ and ZWNJ allowed), not blank; tab and line breaks only when multi-line.';
-
 -- Trigger: refuses a name or text that app.is_clean_text does not accept, with
 -- a sentence for the clerk. Arguments: column, maximum length, multi-line
 -- ('true' or 'false'), what the column is ("a patient's name").

@@ -42,19 +42,6 @@ end
 $$;
 comment on function app.verhoeff_check_digit(text) is 'Verhoeff check digit for a string of digits (null if it is not all digits).';
 
--- Does a string of digits end in its correct Verhoeff check digit? PL/pgSQL
--- like the above, because it also checks Aadhaar numbers: a SQL-language
--- function that is not inlined runs as a nested statement, and auto_explain
--- would log its argument.
-create or replace function app.verhoeff_is_valid(p_number text) returns boolean
-language plpgsql immutable strict parallel safe
-as $$
-begin
-  return p_number ~ '^[0-9]{2,}$' and app.verhoeff_check_digit(left(p_number, -1)) = right(p_number, 1);
-end
-$$;
-comment on function app.verhoeff_is_valid(text) is 'True when the last digit is the Verhoeff check digit of the others.';
-
 -- ----------------------------------------------------------------------------
 -- Card numbers: 16 digits, '8' (ISO/IEC 7812's major industry digit for
 -- healthcare), 14 random digits, a Verhoeff check digit. Random, not a

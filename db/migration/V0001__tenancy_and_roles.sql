@@ -216,12 +216,3 @@ comment on table facility_method_rates is
 grant select on facility_configurations, facility_method_rates to careledger_app, careledger_patient;
 grant select, insert on facility_configurations, facility_method_rates to careledger_definer;
 grant update on facilities to careledger_definer;
-
--- stub, body in R__0002_request_context.sql
-create function app.administered_facilities() returns uuid[] language plpgsql as $$ begin return null; end $$;
-
--- Commission terms and payout details are for the facility's admins and the platform, not all staff.
-create policy "Configuration is visible to its facility admins and super admin" on facility_configurations
-  for select using (facility_id = any ((select app.administered_facilities())::uuid[]));
-create policy "Method rates are visible to its facility admins and super admin" on facility_method_rates
-  for select using (facility_id = any ((select app.administered_facilities())::uuid[]));

@@ -2,17 +2,185 @@
 -- Request context and staff: the signed context, staff, permissions, the rule of who sees what.
 --
 -- Types, tables, indexes, partitions, grants and policies of this area, as
--- they stand; functions, trigger functions and views are in R__0002_request_context.sql.
+-- they stand; functions, trigger functions and views are in R__0002_request_context.sql,
+-- but for the few a policy, check constraint or materialized view here names.
 -- ============================================================================
 
--- stub, body in R__0002_request_context.sql
-create function app.visible_facilities() returns uuid[] language plpgsql as $$ begin return null; end $$;
+-- The request context each server process verified in its transaction, kept
+-- for the rest of it (app.remember_request_context).
+create unlogged table app.request_contexts (
+  backend_pid       integer primary key,
+  transaction_start timestamptz not null,
+  user_setting      text not null,
+  tenant_setting    text not null,
+  signature         text not null,
+  user_id           uuid not null,
+  tenant_id         uuid,
+  role              user_role,
+  home_facility     uuid,
+  -- null: every facility (the super admin or a system principal that entered none), read when asked
+  visible           uuid[],
+  administered      uuid[],
+  -- a staff member's permissions at the facility entered; null for the roles whose permissions are a rule
+  -- (admins and the super admin: everything but clinical.*)
+  permissions       text[]
+);
+alter table app.request_contexts enable row level security;
+alter table app.request_contexts force row level security;
+revoke all on app.request_contexts from public;
+alter table app.request_contexts owner to careledger_definer;
+comment on table app.request_contexts is
+  'The request context each server process verified in its current transaction; written and read only by definer functions.';
+
+-- ----------------------------------------------------------------------------
+-- What policies ask: the signed-in user, the facility entered, the role, the
+-- staff record, and the facilities and permissions app.access_of gives the
+-- principal (read through app.current_access, in R__0002_request_context.sql).
+-- Policies name these functions, so they are made here, before the policies;
+-- they hold no rule of their own and change only with a versioned migration.
+-- ----------------------------------------------------------------------------
+-- The signed-in user, or null.
+create function app.current_user_id() returns uuid
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if app.context_is_signed() then
+    return nullif(current_setting('app.user_id', true), '')::uuid;
+  end if;
+  return null;
+end
+$$;
+
+-- The facility of the request, or null.
+create function app.current_tenant() returns uuid
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if app.context_is_signed() then
+    return nullif(current_setting('app.current_tenant', true), '')::uuid;
+  end if;
+  return null;
+end
+$$;
+
+-- The signed-in user's role, or null.
+create function app.current_user_role() returns user_role
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  return (app.signed_context()).ctx_role;
+end
+$$;
+revoke all on function app.current_user_role() from public;
+grant execute on function app.current_user_role() to careledger_app, careledger_patient;
+alter function app.current_user_role() owner to careledger_definer;
+
+-- The staff record of the signed-in user in the current tenant, or null.
+create function app.current_staff_id() returns uuid
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  c record;
+begin
+  c := app.signed_context();
+  return (select s.id from public.staff s
+          where s.user_id = c.ctx_user and s.facility_id = c.ctx_tenant and s.active);
+end
+$$;
+revoke all on function app.current_staff_id() from public;
+grant execute on function app.current_staff_id() to careledger_app, careledger_patient;
+alter function app.current_staff_id() owner to careledger_definer;
+
+-- The facilities the current principal may see (app.access_of).
+create function app.visible_facilities() returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts := app.current_access();
+begin
+  return coalesce(r.visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+end
+$$;
+revoke all on function app.visible_facilities() from public;
+grant execute on function app.visible_facilities() to careledger_app, careledger_patient;
+alter function app.visible_facilities() owner to careledger_definer;
+
+-- The facilities the current principal administers (app.access_of).
+create function app.administered_facilities() returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts := app.current_access();
+begin
+  return coalesce(r.administered, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+end
+$$;
+revoke all on function app.administered_facilities() from public;
+grant execute on function app.administered_facilities() to careledger_app, careledger_patient;
+alter function app.administered_facilities() owner to careledger_definer;
+
+-- Does the current principal hold a permission in the facility entered
+-- (app.access_of)? Null with no context.
+create function app.has_permission(p_permission text) returns boolean
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts := app.current_access();
+begin
+  return app.access_permits(r.role, r.permissions, p_permission);
+end
+$$;
+revoke all on function app.has_permission(text) from public;
+grant execute on function app.has_permission(text) to careledger_app, careledger_patient;
+alter function app.has_permission(text) owner to careledger_definer;
+comment on function app.has_permission(text) is
+  'Whether the request context holds a permission (app.access_of), from the row kept for this transaction or the verified signature.';
+
+-- The facilities visible to the current principal if it holds any of the
+-- permissions named, none otherwise: one call per statement in a policy.
+create function app.facilities_permitting(p_any_of text[]) returns uuid[]
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  r app.request_contexts := app.current_access();
+  v_permission text;
+begin
+  if r.visible is not null and cardinality(r.visible) = 0 then
+    return '{}'::uuid[];
+  end if;
+  foreach v_permission in array coalesce(p_any_of, '{}'::text[]) loop
+    if app.access_permits(r.role, r.permissions, v_permission) then
+      return coalesce(r.visible, (select array_agg(f.id) from public.facilities f), '{}'::uuid[]);
+    end if;
+  end loop;
+  return '{}'::uuid[];
+end
+$$;
+revoke all on function app.facilities_permitting(text[]) from public;
+grant execute on function app.facilities_permitting(text[]) to careledger_app, careledger_patient;
+alter function app.facilities_permitting(text[]) owner to careledger_definer;
+comment on function app.facilities_permitting(text[]) is
+  'The facilities visible to the request context if it holds any of the permissions named; none otherwise. One call per statement in a policy.';
 
 -- ----------------------------------------------------------------------------
 -- Policies
 -- ----------------------------------------------------------------------------
 create policy "Facilities are visible to their users and the super admin" on facilities
   for select using (id = any ((select app.visible_facilities())::uuid[]));
+
+-- Commission terms and payout details are for the facility's admins and the platform, not all staff.
+create policy "Configuration is visible to its facility admins and super admin" on facility_configurations
+  for select using (facility_id = any ((select app.administered_facilities())::uuid[]));
+create policy "Method rates are visible to its facility admins and super admin" on facility_method_rates
+  for select using (facility_id = any ((select app.administered_facilities())::uuid[]));
 
 -- ============================================================================
 -- Request context that cannot be forged, staff, permissions, system principals.
@@ -109,11 +277,7 @@ grant insert, update on staff to careledger_app, careledger_patient;
 grant select, insert, update, delete on permissions, default_staff_permissions, facility_staff_permissions, staff
   to careledger_definer;
 
--- stub, body in R__0002_request_context.sql
-create function app.current_user_id() returns uuid language plpgsql as $$ begin return null; end $$;
 
--- stub, body in R__0002_request_context.sql
-create function app.current_user_role() returns user_role language plpgsql as $$ begin return null; end $$;
 create policy "Users are visible to themselves, their facility and super admin" on users
   for select using (id = (select app.current_user_id())
                     or facility_id = any ((select app.visible_facilities())::uuid[])
@@ -157,29 +321,6 @@ insert into users (id, email, display_name, password_hash, role) values
   ('00000000-0000-4000-8000-000000000002', 'report-refresh@system.careledger', 'System: report refresh', '!', 'system'),
   ('00000000-0000-4000-8000-000000000003', 'payment-webhook@system.careledger', 'System: payment gateway webhook', '!', 'system');
 reset role;
-create unlogged table app.request_contexts (
-  backend_pid       integer primary key,
-  transaction_start timestamptz not null,
-  user_setting      text not null,
-  tenant_setting    text not null,
-  signature         text not null,
-  user_id           uuid not null,
-  tenant_id         uuid,
-  role              user_role,
-  home_facility     uuid,
-  -- null: every facility (the super admin or a system principal that entered none), read when asked
-  visible           uuid[],
-  administered      uuid[],
-  -- a staff member's permissions at the facility entered; null for the roles whose permissions are a rule
-  -- (admins and the super admin: everything but clinical.*)
-  permissions       text[]
-);
-alter table app.request_contexts enable row level security;
-alter table app.request_contexts force row level security;
-revoke all on app.request_contexts from public;
-alter table app.request_contexts owner to careledger_definer;
-comment on table app.request_contexts is
-  'The request context each server process verified in its current transaction; written and read only by definer functions.';
 do $$
 begin
   if not exists (select from pg_roles where rolname = 'careledger_patient') then

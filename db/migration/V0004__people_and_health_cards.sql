@@ -2,7 +2,8 @@
 -- People and health cards: patients, cards, PINs, national ids, search.
 --
 -- Types, tables, indexes, partitions, grants and policies of this area, as
--- they stand; functions, trigger functions and views are in R__0004_people_and_health_cards.sql.
+-- they stand; functions, trigger functions and views are in R__0004_people_and_health_cards.sql,
+-- but for the few a policy, check constraint or materialized view here names.
 -- ============================================================================
 
 -- ============================================================================
@@ -41,8 +42,6 @@ create policy "Patients are visible to their facility and to themselves" on pati
   for select using (facility_id = any ((select app.visible_facilities())::uuid[])
                     or user_id = (select app.current_user_id()));
 
--- stub, body in R__0002_request_context.sql
-create function app.has_permission(p_permission text) returns boolean language plpgsql as $$ begin return null; end $$;
 create policy "Staff who manage patients register them at their facility" on patients
   for insert with check (facility_id = any ((select app.visible_facilities())::uuid[])
                          and (select app.has_permission('patients.manage')));
@@ -76,8 +75,18 @@ create policy "Staff who manage patients edit them at their facility" on patient
 -- (app.link_health_card): the PIN is the person's consent to share.
 -- ============================================================================
 
--- stub, body in R__0004_people_and_health_cards.sql
-create function app.verhoeff_is_valid(p_number text) returns boolean language plpgsql as $$ begin return null; end $$;
+-- Does a string of digits end in its correct Verhoeff check digit? PL/pgSQL
+-- like the above, because it also checks Aadhaar numbers: a SQL-language
+-- function that is not inlined runs as a nested statement, and auto_explain
+-- would log its argument.
+create function app.verhoeff_is_valid(p_number text) returns boolean
+language plpgsql immutable strict parallel safe
+as $$
+begin
+  return p_number ~ '^[0-9]{2,}$' and app.verhoeff_check_digit(left(p_number, -1)) = right(p_number, 1);
+end
+$$;
+comment on function app.verhoeff_is_valid(text) is 'True when the last digit is the Verhoeff check digit of the others.';
 
 -- ----------------------------------------------------------------------------
 -- health_cards
@@ -163,8 +172,6 @@ create policy "Cards are visible where the person is registered" on health_cards
                             where p.card_id = health_cards.id
                               and p.facility_id = any ((select app.visible_facilities())::uuid[])));
 
--- stub, body in R__0002_request_context.sql
-create function app.current_tenant() returns uuid language plpgsql as $$ begin return null; end $$;
 create policy "Staff who manage patients edit cards registered with them" on health_cards
   for update using ((select app.has_permission('patients.manage'))
                     and exists (select 1 from patients p

@@ -2,7 +2,8 @@
 -- Scheduling: services, appointments, appointment notes.
 --
 -- Types, tables, indexes, partitions, grants and policies of this area, as
--- they stand; functions, trigger functions and views are in R__0005_scheduling.sql.
+-- they stand; functions, trigger functions and views are in R__0005_scheduling.sql,
+-- but for the few a policy, check constraint or materialized view here names.
 -- ============================================================================
 
 -- ============================================================================
@@ -69,8 +70,23 @@ alter table services force row level security;
 grant select, insert, update on services to careledger_app, careledger_patient;
 grant select, insert on services to careledger_definer;
 
--- stub, body in R__0005_scheduling.sql
-create function app.own_patient_facilities() returns uuid[] language plpgsql as $$ begin return null; end $$;
+-- ----------------------------------------------------------------------------
+-- A patient's own records: the patients rows linked to the signed-in user,
+-- and the facilities they are registered at. Definer rights: they read
+-- patients without the policies that call them.
+-- ----------------------------------------------------------------------------
+create function app.own_patient_facilities() returns uuid[]
+language sql stable security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select coalesce(array_agg(distinct p.facility_id), '{}'::uuid[])
+  from public.patients p
+  where p.user_id = app.current_user_id()
+$$;
+revoke all on function app.own_patient_facilities() from public;
+grant execute on function app.own_patient_facilities() to careledger_app, careledger_patient;
+alter function app.own_patient_facilities() owner to careledger_definer;
+comment on function app.own_patient_facilities() is 'Facilities where the signed-in user is a registered patient.';
 create policy "Services are visible to their facility and its patients" on services
   for select using (facility_id = any ((select app.visible_facilities())::uuid[])
                     or facility_id = any ((select app.own_patient_facilities())::uuid[]));
@@ -177,8 +193,18 @@ create policy "Appointments are visible to their facility" on appointments
   for select to careledger_app, careledger_owner
   using (facility_id = any ((select app.visible_facilities())::uuid[]));
 
--- stub, body in R__0005_scheduling.sql
-create function app.own_patient_ids() returns uuid[] language plpgsql as $$ begin return null; end $$;
+create function app.own_patient_ids() returns uuid[]
+language sql stable security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select coalesce(array_agg(p.id), '{}'::uuid[])
+  from public.patients p
+  where p.user_id = app.current_user_id()
+$$;
+revoke all on function app.own_patient_ids() from public;
+grant execute on function app.own_patient_ids() to careledger_app, careledger_patient;
+alter function app.own_patient_ids() owner to careledger_definer;
+comment on function app.own_patient_ids() is 'Patient records (one per facility) of the signed-in user.';
 create policy "Appointments are visible to their patient" on appointments
   for select to careledger_patient
   using (patient_id = any ((select app.own_patient_ids())::uuid[]));

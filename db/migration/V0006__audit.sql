@@ -43,8 +43,6 @@ alter table audit_log force row level security;
 alter table audit_log_default enable row level security;
 alter table audit_log_default force row level security;
 
--- stub, body in R__0006_audit.sql
-create function app.record_phi_read(p_table text, p_row_key jsonb, p_facility uuid, p_what text) returns void language plpgsql as $$ begin end $$;
 comment on table audit_log is 'Who changed or read what, when: written by app.audit_row() and app.record_phi_read(), never changed.';
 comment on column audit_log.actor_role is 'The signed-in user''s role, or the database role when no user is signed in.';
 comment on column audit_log.row_key is 'Primary key of the audited row, as JSON.';

@@ -269,8 +269,6 @@ create policy "Billing staff edit bills of their facility" on bills
                     and (select app.has_permission('billing.manage')))
   with check (facility_id = any ((select app.visible_facilities())::uuid[]));
 
--- stub, body in R__0002_request_context.sql
-create function app.facilities_permitting(p_any_of text[]) returns uuid[] language plpgsql as $$ begin return null; end $$;
 create policy "Bills are visible to billing staff" on bills
   for select to careledger_app, careledger_owner
   using (facility_id = any ((select app.facilities_permitting('{billing.manage,cash.collect}'))::uuid[]));

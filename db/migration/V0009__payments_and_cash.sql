@@ -156,8 +156,6 @@ comment on column cashier_shifts.variance_paise is 'Counted − expected: negati
 grant select on cashier_shifts to careledger_app, careledger_patient;
 grant select, insert, update on cashier_shifts to careledger_definer;
 
--- stub, body in R__0002_request_context.sql
-create function app.current_staff_id() returns uuid language plpgsql as $$ begin return null; end $$;
 create policy "Shifts are visible to their clerk and to facility admins" on cashier_shifts
   for select using (facility_id = any ((select app.administered_facilities())::uuid[])
                     or (staff_id = (select app.current_staff_id())

@@ -2,7 +2,8 @@
 -- Reporting: the owner's questions, reconciliation, reporting views.
 --
 -- Types, tables, indexes, partitions, grants and policies of this area, as
--- they stand; functions, trigger functions and views are in R__0011_reporting.sql.
+-- they stand; functions, trigger functions and views are in R__0011_reporting.sql,
+-- but for the few a policy, check constraint or materialized view here names.
 -- ============================================================================
 
 -- ============================================================================
@@ -63,8 +64,33 @@ create index payment_refunds_facility_unsettled_recovery_idx on payment_refunds 
 -- reporting_refresh_log with the runs.
 -- ============================================================================
 
--- stub, body in R__0011_reporting.sql
-create view app.reporting_revenue_events as select null::uuid as facility_id, null::uuid as patient_id, null::date as day, null::bigint as billed_paise, null::bigint as online_paise, null::bigint as online_refunded_paise, null::bigint as cash_paise, null::bigint as cash_refunded_paise, null::bigint as commission_online_paise, null::bigint as commission_cash_paise where false;
+create view app.reporting_revenue_events with (security_invoker = true) as
+select b.facility_id, b.patient_id, b.issued_on as day,
+       b.total_paise as billed_paise, 0::bigint as online_paise, 0::bigint as online_refunded_paise,
+       0::bigint as cash_paise, 0::bigint as cash_refunded_paise,
+       0::bigint as commission_online_paise, 0::bigint as commission_cash_paise
+from public.bills b
+where b.status in ('issued', 'partially_paid', 'paid')
+union all
+select p.facility_id, p.patient_id, (p.captured_at at time zone 'Asia/Kolkata')::date,
+       0, p.amount_paise, 0, 0, 0, p.platform_fee_paise - p.gateway_fee_paise, 0
+from public.payments p
+where p.captured_at is not null
+union all
+select r.facility_id, r.patient_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
+       0, 0, r.amount_paise, 0, 0, -r.platform_fee_reversed_paise, 0
+from public.payment_refunds r
+union all
+select c.facility_id, c.patient_id, (c.collected_at at time zone 'Asia/Kolkata')::date,
+       0, 0, 0, c.amount_collected_paise, 0, 0, c.commission_paise
+from public.cash_collections c
+union all
+select r.facility_id, r.patient_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
+       0, 0, 0, 0, r.amount_paise, 0, -r.commission_reversed_paise
+from public.cash_refunds r;
+revoke all on app.reporting_revenue_events from public;
+comment on view app.reporting_revenue_events is
+  'Every money event of every facility with its IST day: bills issued, captures, online refunds, cash collections, cash refunds. Read only by the materialized views (definer role).';
 grant select on app.reporting_revenue_events to careledger_definer;
 set local role careledger_definer;
 create materialized view app.mv_facility_daily_revenue as
@@ -168,8 +194,22 @@ comment on column reporting_refresh_log.skipped is 'True when another refresh of
 grant select on reporting_refresh_log to careledger_app, careledger_patient;
 grant select, insert on reporting_refresh_log to careledger_definer;
 
--- stub, body in R__0011_reporting.sql
-create function app.reporting_facilities() returns uuid[] language plpgsql as $$ begin return null; end $$;
+create function app.reporting_facilities() returns uuid[]
+language sql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select case
+    when app.current_user_role() in ('super_admin', 'facility_admin') then app.administered_facilities()
+    when app.current_user_role() = 'staff' and coalesce(app.has_permission('reports.view'), false)
+      then app.visible_facilities()
+    else '{}'::uuid[]
+  end
+$$;
+revoke all on function app.reporting_facilities() from public;
+grant execute on function app.reporting_facilities() to careledger_app, careledger_patient;
+alter function app.reporting_facilities() owner to careledger_definer;
+comment on function app.reporting_facilities() is
+  'Facilities whose reports the caller may read: all (or the entered one) for the super admin, the own facility for its admins and for staff with reports.view, none otherwise.';
 create policy "Report readers see when reports were refreshed" on reporting_refresh_log
   for select using ((select app.current_user_role()) = 'super_admin'
                     or cardinality((select app.reporting_facilities())) > 0);

@@ -19,13 +19,11 @@ import java.util.stream.Stream;
 
 /**
  * The layout rules of {@code db/migration} (docs/database.md, "Changing the schema"), checked over the files' text
- * and a migrated database: every function and view is defined in exactly one file (a versioned stub marked
- * {@value #STUB_MARK} aside), every function in the database comes from a migration file, and the app's roles execute
- * only reviewed functions.
+ * and a migrated database: every function and view is defined exactly once, in one file (no placeholder definitions
+ * either), every function in the database comes from a migration file, and the app's roles execute only reviewed
+ * functions.
  */
 final class MigrationRules {
-
-    static final String STUB_MARK = "-- stub, body in ";
 
     private static final Pattern DEFINITION = Pattern.compile(
             "(?im)^create\\s+(?:or\\s+replace\\s+)?(function|view)\\s+([a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)");
@@ -34,7 +32,7 @@ final class MigrationRules {
     }
 
     /** A function or view defined by a migration file. */
-    record Definition(String file, String kind, String name, boolean stub, String stubBodyFile) {
+    record Definition(String file, String kind, String name) {
     }
 
     /** The text of every {@code .sql} file of a folder, by file name. */
@@ -56,46 +54,28 @@ final class MigrationRules {
             Matcher m = DEFINITION.matcher(text);
             while (m.find()) {
                 String schema = m.group(2) == null ? "public" : m.group(2).substring(0, m.group(2).length() - 1);
-                String before = text.substring(Math.max(0, text.lastIndexOf('\n', Math.max(0, m.start() - 2)) + 1), m.start());
-                boolean stub = before.startsWith(STUB_MARK);
                 out.add(new Definition(file, m.group(1).toLowerCase(Locale.ROOT),
-                        (schema + "." + m.group(3)).toLowerCase(Locale.ROOT), stub,
-                        stub ? before.substring(STUB_MARK.length()).trim() : ""));
+                        (schema + "." + m.group(3)).toLowerCase(Locale.ROOT)));
             }
         });
         return out;
     }
 
-    /** Names defined (not as stubs) more than once, across files or within one, with where. */
+    /** Names defined more than once, across files or within one, with where. */
     static Map<String, List<String>> duplicates(Map<String, String> files) {
         Map<String, List<String>> where = new TreeMap<>();
         for (Definition d : definitions(files)) {
-            if (!d.stub()) {
-                where.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(d.file());
-            }
+            where.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(d.file());
         }
         where.values().removeIf(list -> list.size() < 2);
         return where;
     }
 
-    /** Stubs whose named file does not define them, or that are stubs in a repeatable file. */
-    static List<String> brokenStubs(Map<String, String> files) {
-        List<Definition> all = definitions(files);
-        List<String> out = new ArrayList<>();
-        for (Definition d : all) {
-            if (d.stub() && (d.file().startsWith("R__") || all.stream().noneMatch(o -> !o.stub()
-                    && o.name().equals(d.name()) && o.file().equals(d.stubBodyFile())))) {
-                out.add(d.name() + " in " + d.file() + " names " + d.stubBodyFile());
-            }
-        }
-        return out;
-    }
-
-    /** Functions of the database that no migration file defines (its body). */
+    /** Functions of the database that no migration file defines. */
     static Set<String> orphans(Collection<String> databaseFunctions, Map<String, String> files) {
         Set<String> defined = new TreeSet<>();
         for (Definition d : definitions(files)) {
-            if (!d.stub() && d.kind().equals("function")) {
+            if (d.kind().equals("function")) {
                 defined.add(d.name());
             }
         }

@@ -45,7 +45,6 @@ class MigrationRulesTest {
         Map<String, String> files = MigrationRules.read(MIGRATIONS);
         assertThat(MigrationRules.definitions(files)).hasSizeGreaterThan(170);
         assertThat(MigrationRules.duplicates(files)).isEmpty();
-        assertThat(MigrationRules.brokenStubs(files)).isEmpty();
     }
 
     @Test
@@ -58,12 +57,12 @@ class MigrationRulesTest {
     }
 
     @Test
-    void aStubIsNoSecondBodyButMustNameTheFileThatHasIt() {
+    void aPlaceholderInAVersionedFileIsASecondDefinition() {
         Map<String, String> files = new TreeMap<>(MigrationRules.read(MIGRATIONS));
-        files.put("V0099__stub.sql", MigrationRules.STUB_MARK + "R__0007_billing.sql\n"
-                + "create function app.collect_cash(p uuid) returns void language plpgsql as $$ begin end $$;\n");
-        assertThat(MigrationRules.duplicates(files)).isEmpty();
-        assertThat(MigrationRules.brokenStubs(files)).containsExactly("app.collect_cash in V0099__stub.sql names R__0007_billing.sql");
+        files.put("V0099__placeholder.sql", "-- body in R__0002_request_context.sql\n"
+                + "create function app.access_of(p uuid) returns void language plpgsql as $$ begin end $$;\n");
+        assertThat(MigrationRules.duplicates(files).get("app.access_of"))
+                .containsExactly("R__0002_request_context.sql", "V0099__placeholder.sql");
     }
 
     @Test
