@@ -1,5 +1,6 @@
 package com.careledger;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.careledger.core.db.DatabaseExtensions;
@@ -39,7 +40,7 @@ class ApplicationStartupTest {
     void aReadOnlyTransactionOfThePortalKeepsItsVerifiedContext() {
         TransactionTemplate readOnly = new TransactionTemplate(transactions);
         readOnly.setReadOnly(true);
-        String seen = DbContext.callAsUnchecked(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
+        String seen = DbContext.callAsUnchecked(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
                 () -> readOnly.execute(s -> db.fetchSingle(
                         "select current_setting('transaction_read_only') || ' ' || app.request_context_cached()").into(String.class)));
         assertThat(seen).isEqualTo("on true");

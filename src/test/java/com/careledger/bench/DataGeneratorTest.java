@@ -1,5 +1,6 @@
 package com.careledger.bench;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -108,8 +109,9 @@ class DataGeneratorTest {
             st.execute("set local role careledger_definer");
             st.execute("insert into users (id, email, display_name, password_hash, role) values ('" + admin
                     + "', 'reports-" + admin + "@bench.test', 'Reports', '!', 'super_admin')");
+            String token = TestSessions.mintIn(c, admin);
             st.execute("set local role careledger_app");
-            st.execute("select app.set_current_user('" + admin + "'), app.set_current_tenant(null)");
+            st.execute("select app.set_current_user('" + admin + "', '" + token + "'), app.set_current_tenant(null)");
 
             assertThat(one(st, "select count(*) from app.reconciliation(null)")).isGreaterThan(7 * 8);
             assertThat(one(st, "select count(*) from app.reconciliation(null) where difference_paise <> 0")).isZero();

@@ -1,5 +1,6 @@
 package com.careledger.billing;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.billing.Bills.PRECISION_ADMIN;
 import static com.careledger.billing.Bills.PRECISION_CBC;
 import static com.careledger.test.TestDatabase.ANIL_AT_SANJEEVANI;
@@ -225,7 +226,8 @@ class BillNumberingTest {
         try (Connection owner = TestDatabase.connectAsOwner()) {
             owner.setAutoCommit(false);
             try {
-                query(owner, "select app.set_current_user(?), app.set_current_tenant(?)", SANJEEVANI_BILLING, SANJEEVANI);
+                query(owner, "select app.set_current_user(?, ?), app.set_current_tenant(?)", SANJEEVANI_BILLING,
+                        TestSessions.proof(owner.getCatalog(), SANJEEVANI_BILLING), SANJEEVANI);
                 assertThat(issueAt(owner, draft(owner), "2041-03-31 23:59:00+05:30")).isEqualTo("SMH/40-41/000001 2041-03-31 2040");
                 assertThat(issueAt(owner, draft(owner), "2041-03-31 18:29:59+00")).isEqualTo("SMH/40-41/000002 2041-03-31 2040");
                 assertThat(issueAt(owner, draft(owner), "2041-04-01 00:00:00+05:30")).isEqualTo("SMH/41-42/000001 2041-04-01 2041");
@@ -275,7 +277,7 @@ class BillNumberingTest {
     private static Connection signedIn(UUID user, UUID facility) throws SQLException {
         Connection c = TestDatabase.connectAsApp();
         c.setAutoCommit(false);
-        query(c, "select app.set_current_user(?), app.set_current_tenant(?)", user, facility);
+        query(c, "select app.set_current_user(?, ?), app.set_current_tenant(?)", user, TestSessions.proof(c.getCatalog(), user), facility);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package com.careledger.cash;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
@@ -55,7 +56,7 @@ class CashCounterRepositoryTest {
 
     @Test
     void aClerkOpensCollectsSplitTenderAndClosesWithTheVariance() {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), db -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), db -> {
             long total = db.fetchSingle("select total_paise from bills where id = ?", ANIL_ISSUED_BILL).into(Long.class);
             UUID shift = counter.openShift(50_000);
             assertThat(counter.openShift()).hasValueSatisfying(s -> assertThat(s.id()).isEqualTo(shift));
@@ -77,7 +78,7 @@ class CashCounterRepositoryTest {
     /** A refusal ends its transaction (as a portal action would); each is tried in its own. */
     @Test
     void theDatabasesRefusalsArriveWithItsOwnMessage() {
-        DbContext clerk = new DbContext(SANJEEVANI_BILLING, SANJEEVANI);
+        DbContext clerk = TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI);
         inRolledBackTransaction(clerk, db -> assertThatThrownBy(() -> counter.collect(ANIL_ISSUED_BILL, 100, "repo-no-shift"))
                 .isInstanceOfSatisfying(Refusal.class, r -> {
                     assertThat(r.kind()).isEqualTo(Refusal.Kind.WRONG_STATE);
@@ -96,7 +97,7 @@ class CashCounterRepositoryTest {
             assertThatThrownBy(() -> counter.openShift(0)).isInstanceOfSatisfying(Refusal.class,
                     r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.CONFLICT));
         });
-        inRolledBackTransaction(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), db ->
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), db ->
                 assertThatThrownBy(() -> payments.recordGatewaySettlement(PaymentGateway.razorpay, "UTRREPO01",
                         java.time.LocalDate.now(), 1, List.of(UUID.randomUUID()), List.of()))
                         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_ALLOWED)));

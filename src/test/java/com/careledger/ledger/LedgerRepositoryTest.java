@@ -1,5 +1,6 @@
 package com.careledger.ledger;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -68,7 +69,7 @@ class LedgerRepositoryTest {
 
     @Test
     void theSuperAdminReadsBalancesAndTheQuestionsOfAFacility() {
-        inRolledBackTransaction(new DbContext(SUPER_ADMIN, null), repo -> {
+        inRolledBackTransaction(TestSessions.context(SUPER_ADMIN, null), repo -> {
             UUID facility = facilityWithTheWorkedCapture();
 
             assertThat(repo.balance(facility, LedgerAccount.gateway_clearing, PaymentGateway.razorpay)).isEqualTo(987_020);
@@ -86,7 +87,7 @@ class LedgerRepositoryTest {
 
     @Test
     void aFacilityAdminIsAnsweredForTheirFacilityOnly() {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), repo -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), repo -> {
             assertThat(repo.commissionPending(null)).extracting(OwnerQuestions.CommissionPending::facilityId)
                     .containsExactly(SANJEEVANI);
             assertThat(repo.heldForPlatform(UUID.randomUUID())).isEmpty();

@@ -1,5 +1,6 @@
 package com.careledger.patient;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.AROGYA;
 import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
@@ -194,9 +195,10 @@ class CardSecretsAreNeverStoredTest {
     }
 
     private void context(UUID user, UUID tenant) throws SQLException {
-        try (PreparedStatement ps = su.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = su.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, TestSessions.proof(su.getCatalog(), user));
+            ps.setObject(3, tenant, Types.OTHER);
             ps.execute();
         }
     }

@@ -1,5 +1,6 @@
 package com.careledger.patient;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.PATIENT_ANIL;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
@@ -43,7 +44,7 @@ class HealthCardRepositoryTest {
 
     @Test
     void theHolderSetsAPinThatVerifiesAndAWrongOneThatDoesNot() throws Exception {
-        inRolledBackTransaction(new DbContext(PATIENT_ANIL, null), cards -> {
+        inRolledBackTransaction(TestSessions.context(PATIENT_ANIL, null), cards -> {
             cards.setPin(ANIL_CARD, "4829");
             assertThat(cards.verifyPin(ANIL_CARD, "4829")).isTrue();
             assertThat(cards.verifyPin(ANIL_CARD, "4828")).isFalse();
@@ -52,7 +53,7 @@ class HealthCardRepositoryTest {
 
     @Test
     void aNationalIdIsFoundByItsKeyedHashOnlyWhereTheUserWorks() throws Exception {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
             cards.setNationalId(ANIL_CARD, "passport", "K1234567");
             assertThat(cards.findByNationalId("passport", "K1234567"))
                     .extracting(HealthCardRepository.NationalIdMatch::facilityId).containsExactly(SANJEEVANI);

@@ -1,5 +1,6 @@
 package com.careledger.patient;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -71,9 +72,10 @@ class PatientSearchPlanTest {
             st.execute("set client_min_messages = notice");
             st.execute("set role careledger_app");
         }
-        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, BENCH_DOCTOR, Types.OTHER);
-            ps.setObject(2, BENCH_HOSPITAL, Types.OTHER);
+            ps.setString(2, TestSessions.proof(db.getCatalog(), BENCH_DOCTOR));
+            ps.setObject(3, BENCH_HOSPITAL, Types.OTHER);
             ps.execute();
         }
     }

@@ -1,5 +1,6 @@
 package com.careledger.reporting;
 
+import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SUPER_ADMIN;
@@ -55,6 +56,11 @@ class ReportingRepositoriesTest {
              CommissionReportRepository.class, HealthCardAnalyticsRepository.class})
     static class Wiring {
         @Bean
+        com.careledger.core.db.SystemSecret systemSecret() {
+            return TestSessions.systemSecret();
+        }
+
+        @Bean
         DataSource dataSource() {
             return TestDatabase.appDataSource();
         }
@@ -101,13 +107,13 @@ class ReportingRepositoriesTest {
         ReportRefresh refresh = context.getBean(ReportRefresh.class);
         TransactionTemplate tx = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
         long before = refreshesBySystem();
-        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+        DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
             refresh.refreshAfterCommit();
             assertThat(uncheckedRefreshesBySystem()).as("nothing before the commit").isEqualTo(before);
         }));
         assertThat(refreshesBySystem()).isEqualTo(before + 4);
 
-        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+        DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
             refresh.refreshAfterCommit();
             status.setRollbackOnly();
         }));
@@ -121,13 +127,13 @@ class ReportingRepositoriesTest {
         TransactionTemplate tx = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
         SettlementPaid paid = new SettlementPaid(UUID.randomUUID(), UUID.randomUUID());
         long before = refreshesBySystem();
-        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+        DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
             context.publishEvent(paid);
             assertThat(uncheckedRefreshesBySystem()).as("nothing before the commit").isEqualTo(before);
         }));
         assertThat(refreshesBySystem()).isEqualTo(before + 4);
 
-        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
+        DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> tx.executeWithoutResult(status -> {
             context.publishEvent(paid);
             status.setRollbackOnly();
         }));
@@ -141,7 +147,7 @@ class ReportingRepositoriesTest {
         RevenueReportRepository revenue = context.getBean(RevenueReportRepository.class);
         CommissionReportRepository commission = context.getBean(CommissionReportRepository.class);
         HealthCardAnalyticsRepository health = context.getBean(HealthCardAnalyticsRepository.class);
-        DbContext admin = new DbContext(SANJEEVANI_ADMIN, SANJEEVANI);
+        DbContext admin = TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI);
 
         DbContext.runAs(admin, () -> {
             assertThatThrownBy(() -> refreshes.refresh("pending_commission")).hasMessageContaining("only the super admin");
@@ -171,7 +177,7 @@ class ReportingRepositoriesTest {
             assertThat(refreshes.freshness()).allMatch(f -> f.refreshedAt() != null && Boolean.FALSE.equals(f.lastAttemptSkipped()));
         });
 
-        DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> {
+        DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> {
             assertThat(commission.facilitySummaries()).hasSizeGreaterThan(2);
             assertThat(commission.platformSummary().facilities()).isEqualTo(commission.facilitySummaries().size());
             assertThat(refreshes.refresh("category_revenue").skipped()).isFalse();

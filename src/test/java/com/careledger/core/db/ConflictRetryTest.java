@@ -1,5 +1,6 @@
 package com.careledger.core.db;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,7 +86,7 @@ class ConflictRetryTest {
     }
 
     private static <T> T asAdmin(java.util.concurrent.Callable<T> work) throws Exception {
-        return DbContext.callAs(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI), work);
+        return DbContext.callAs(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI), work);
     }
 
     @Test

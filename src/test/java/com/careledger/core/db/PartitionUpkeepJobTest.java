@@ -1,5 +1,6 @@
 package com.careledger.core.db;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,11 @@ class PartitionUpkeepJobTest {
     @EnableTransactionManagement
     @Import({PartitionUpkeepRepository.class, PartitionUpkeep.class})
     static class Wiring {
+        @Bean
+        com.careledger.core.db.SystemSecret systemSecret() {
+            return TestSessions.systemSecret();
+        }
+
         @Bean
         DataSource dataSource() {
             return TestDatabase.appDataSource();

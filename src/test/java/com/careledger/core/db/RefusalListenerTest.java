@@ -1,5 +1,6 @@
 package com.careledger.core.db;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class RefusalListenerTest {
     PlatformTransactionManager transactions;
 
     private void raise(DSLContext dsl, String sqlState) {
-        DbContext.runAs(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
+        DbContext.runAs(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
                 () -> new TransactionTemplate(transactions).executeWithoutResult(status -> dsl.execute(
                         "do $$ begin raise exception 'no, because' using errcode = '" + sqlState + "'; end $$")));
     }

@@ -1,5 +1,6 @@
 package com.careledger.core.db;
 
+import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class TransactionGuardTest {
     @Test
     void theSameStatementInsideATransactionRunsWithTheContext() {
         var tx = new TransactionTemplate(new RlsTransactionManager(dataSource));
-        Integer count = DbContext.callAsUnchecked(new DbContext(TestDatabase.SUPER_ADMIN, null),
+        Integer count = DbContext.callAsUnchecked(TestSessions.context(TestDatabase.SUPER_ADMIN, null),
                 () -> tx.execute(s -> db.fetchCount(DSL.table("facilities"))));
         assertThat(count).isEqualTo(TestDatabase.DEMO_FACILITIES);
     }
