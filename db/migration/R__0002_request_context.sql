@@ -166,7 +166,7 @@ as $$
   select * from app.sign_in_at(p_email, p_password, p_address, clock_timestamp())
 $$;
 revoke all on function app.sign_in(text, text, text) from public;
-grant execute on function app.sign_in(text, text, text) to careledger_app;
+grant execute on function app.sign_in(text, text, text) to careledger_app, careledger_patient;
 alter function app.sign_in(text, text, text) owner to careledger_definer;
 comment on function app.sign_in(text, text, text) is
   'Password sign-in: outcome signed_in (with the user and a session token), bad_credentials, throttled (with the seconds to wait) or disabled. Never returns a hash.';

@@ -1,11 +1,11 @@
 package com.careledger;
 
-import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.careledger.core.db.DatabaseExtensions;
 import com.careledger.core.db.DbContext;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

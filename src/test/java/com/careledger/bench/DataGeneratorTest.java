@@ -1,6 +1,5 @@
 package com.careledger.bench;
 
-import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -11,6 +10,7 @@ import java.sql.Statement;
 import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
 import com.careledger.core.db.embedded.LocalPostgres;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package com.careledger.billing;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.billing.Bills.ANIL_DRAFT_BILL;
 import static com.careledger.billing.Bills.SUNITA_ISSUED_BILL;
 import static com.careledger.billing.Bills.addService;
@@ -23,6 +22,7 @@ import java.util.UUID;
 
 import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

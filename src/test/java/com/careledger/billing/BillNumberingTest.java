@@ -1,6 +1,5 @@
 package com.careledger.billing;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.billing.Bills.PRECISION_ADMIN;
 import static com.careledger.billing.Bills.PRECISION_CBC;
 import static com.careledger.test.TestDatabase.ANIL_AT_SANJEEVANI;
@@ -31,6 +30,7 @@ import java.util.stream.IntStream;
 
 import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,11 +144,19 @@ class BillNumberingTest {
             }
         }).toList();
         List<String> numbers = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
             for (Future<String> f : executor.invokeAll(issuers, 2, TimeUnit.MINUTES)) {
-                numbers.add(f.get());
+                try {
+                    numbers.add(f.get());
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                    // every issuer's own failure, not only the first (a stalled start breaks the barrier for all)
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    failures.add(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                }
             }
         }
+        assertThat(failures).as("issuers that failed").isEmpty();
 
         assertThat(numbers).containsExactlyInAnyOrderElementsOf(
                 IntStream.rangeClosed(1, threads).mapToObj(n -> "PDL/%s/%06d".formatted(year, n)).toList());

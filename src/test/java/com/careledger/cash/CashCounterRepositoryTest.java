@@ -1,6 +1,5 @@
 package com.careledger.cash;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
@@ -20,6 +19,7 @@ import com.careledger.db.public_.enums.PaymentGateway;
 import com.careledger.db.public_.enums.PaymentMethod;
 import com.careledger.payment.domain.PaymentRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;

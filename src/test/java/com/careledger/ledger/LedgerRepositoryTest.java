@@ -1,6 +1,5 @@
 package com.careledger.ledger;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -16,6 +15,7 @@ import com.careledger.db.public_.enums.PaymentGateway;
 import com.careledger.ledger.domain.LedgerRepository;
 import com.careledger.ledger.domain.OwnerQuestions;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;

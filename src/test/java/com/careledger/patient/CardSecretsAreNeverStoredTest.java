@@ -1,6 +1,5 @@
 package com.careledger.patient;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.AROGYA;
 import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package com.careledger.patient;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.PATIENT_ANIL;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

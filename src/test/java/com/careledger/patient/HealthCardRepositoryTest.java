@@ -1,6 +1,5 @@
 package com.careledger.patient;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.PATIENT_ANIL;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
@@ -15,6 +14,7 @@ import com.careledger.core.db.RlsTransactionManager;
 import com.careledger.patient.domain.HealthCardKeys;
 import com.careledger.patient.domain.HealthCardRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;

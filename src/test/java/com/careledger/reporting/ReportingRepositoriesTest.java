@@ -1,6 +1,5 @@
 package com.careledger.reporting;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SUPER_ADMIN;
@@ -20,13 +19,14 @@ import javax.sql.DataSource;
 import com.careledger.core.db.DbContext;
 import com.careledger.core.db.RlsTransactionManager;
 import com.careledger.reporting.domain.CommissionReportRepository;
-import com.careledger.reporting.domain.HealthCardAnalyticsRepository;
 import com.careledger.reporting.domain.HealthCardAnalyticsRepository.Scope;
+import com.careledger.reporting.domain.HealthCardAnalyticsRepository;
 import com.careledger.reporting.domain.ReportRefresh;
 import com.careledger.reporting.domain.ReportRefreshRepository;
 import com.careledger.reporting.domain.RevenueReportRepository;
 import com.careledger.settlement.domain.SettlementPaid;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;

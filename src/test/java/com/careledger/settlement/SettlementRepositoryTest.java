@@ -1,6 +1,5 @@
 package com.careledger.settlement;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -22,6 +21,7 @@ import com.careledger.db.public_.enums.SettlementStatus;
 import com.careledger.db.public_.enums.SettlementType;
 import com.careledger.settlement.domain.SettlementRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;

@@ -1,12 +1,12 @@
 package com.careledger.core.db;
 
-import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import javax.sql.DataSource;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;

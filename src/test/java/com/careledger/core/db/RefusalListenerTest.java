@@ -1,6 +1,5 @@
 package com.careledger.core.db;
 
-import com.careledger.test.TestSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteListenerProvider;

@@ -1,6 +1,5 @@
 package com.careledger.core.db;
 
-import com.careledger.test.TestSessions;
 import static com.careledger.test.TestDatabase.AROGYA;
 import static com.careledger.test.TestDatabase.AROGYA_ADMIN;
 import static com.careledger.test.TestDatabase.DEMO_FACILITIES;
@@ -19,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,21 @@ class RlsTransactionManagerTest {
     void aFacilityAdminClaimingAnotherTenantIsRefused() {
         assertThatThrownBy(() -> visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, AROGYA)))
                 .rootCause().hasMessageContaining("may not work in facility");
+    }
+
+    @Test
+    void aSessionEndedInTheDatabaseEndsTheSignInAtTheNextTransaction() throws Exception {
+        String token = TestSessions.freshToken(EmbeddedPostgresAutoConfiguration.DATABASE, SANJEEVANI_ADMIN);
+        DbContext signedIn = new DbContext(SANJEEVANI_ADMIN, SANJEEVANI, token);
+        assertThat(visibleFacilities(signedIn)).containsExactly(SANJEEVANI);
+        try (var c = TestDatabase.connectAsApp(); var ps = c.prepareStatement("select app.sign_out(?)")) {
+            ps.setString(1, token);
+            ps.execute();
+        }
+        assertThatThrownBy(() -> visibleFacilities(signedIn)).isInstanceOf(SignInEndedException.class)
+                .hasMessageContaining("sign in again");
+        assertThat(visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI)))
+                .as("the user's other sessions go on").containsExactly(SANJEEVANI);
     }
 
     @Test
