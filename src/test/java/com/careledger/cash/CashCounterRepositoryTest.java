@@ -1,5 +1,6 @@
 package com.careledger.cash;
 
+import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
@@ -61,7 +62,13 @@ class CashCounterRepositoryTest {
             UUID shift = counter.openShift(50_000);
             assertThat(counter.openShift()).hasValueSatisfying(s -> assertThat(s.id()).isEqualTo(shift));
 
+            // the clerk creates the order; the gateway's capture of it is recorded as the payment webhook
+            payments.createOrder(ANIL_ISSUED_BILL, PaymentGateway.razorpay, "order_repo_1", 20_000);
+            db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", PAYMENT_WEBHOOK,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, PAYMENT_WEBHOOK), SANJEEVANI);
             payments.capture(ANIL_ISSUED_BILL, PaymentGateway.razorpay, "order_repo_1", "pay_repo_1", PaymentMethod.upi, 20_000);
+            db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", SANJEEVANI_BILLING,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, SANJEEVANI_BILLING), SANJEEVANI);
             UUID collection = counter.collect(ANIL_ISSUED_BILL, total - 20_000, "repo-cash-1");
             assertThat(counter.collect(ANIL_ISSUED_BILL, total - 20_000, "repo-cash-1")).as("a retry").isEqualTo(collection);
             assertThat(db.fetchSingle("select status::text from bills where id = ?", ANIL_ISSUED_BILL).into(String.class))

@@ -1,5 +1,6 @@
 package com.careledger.ledger;
 
+import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -63,7 +64,13 @@ class LedgerRepositoryTest {
         UUID bill = db.fetchSingle("select app.create_bill(?, ?)", facility, patient).into(UUID.class);
         db.execute("select app.add_bill_service(?, ?, 1)", bill, service);
         db.execute("select app.issue_bill(?)", bill);
+        db.execute("select app.create_payment_order(?, 'razorpay', 'order_ledger_repo', 1000000)", bill);
+        // the capture is the gateway's: recorded as the payment webhook, then back to the super admin
+        db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", PAYMENT_WEBHOOK,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, PAYMENT_WEBHOOK), facility);
         db.execute("select app.capture_payment(?, 'razorpay', 'order_ledger_repo', 'pay_ledger_repo', 'card', 1000000)", bill);
+        db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", SUPER_ADMIN,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, SUPER_ADMIN), facility);
         return facility;
     }
 

@@ -10,6 +10,7 @@ import java.sql.Types;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionDefinition;
 
 /**
@@ -46,6 +47,19 @@ public class RlsTransactionManager extends JdbcTransactionManager {
     public RlsTransactionManager(DataSource dataSource) {
         super(dataSource);
         setEnforceReadOnly(true);
+    }
+
+    /** A sign-in the database ended reaches the caller as itself, not wrapped as a connection failure. */
+    @Override
+    protected void doBegin(Object transaction, TransactionDefinition definition) {
+        try {
+            super.doBegin(transaction, definition);
+        } catch (CannotCreateTransactionException e) {
+            if (e.getCause() instanceof SignInEndedException ended) {
+                throw ended;
+            }
+            throw e;
+        }
     }
 
     /**
