@@ -47,7 +47,8 @@ final class FacilityClone {
         Map<String, Table> byName = new LinkedHashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 select c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                       a.attgenerated <> '' or a.attidentity = 'a',
+                       -- skipped: what the database makes (an audit row's id: its column default, a new uuid)
+                       a.attgenerated <> '' or a.attidentity = 'a' or (c.relname = 'audit_log' and a.attname = 'id'),
                        exists (select 1 from pg_attribute f where f.attrelid = c.oid and f.attname = 'facility_id' and not f.attisdropped),
                        coalesce((select array_to_string(array_agg(k.attname order by k.attname), ',')
                                  from pg_constraint p join pg_attribute k on k.attrelid = p.conrelid and k.attnum = any (p.conkey)
