@@ -120,6 +120,15 @@ class AuditChainTest {
         }
     }
 
+    @Test
+    void theTextTheChainHashesNamesEveryColumnOfTheAuditLog() throws SQLException {
+        assertThat(catalog("""
+                select a.attname from pg_attribute a
+                where a.attrelid = 'audit_log'::regclass and a.attnum > 0 and not a.attisdropped
+                  and (select p.prosrc from pg_proc p where p.oid = 'audit_seal.row_text(public.audit_log)'::regprocedure)
+                      !~ ('p_row\\.' || a.attname || '\\M')""")).as("columns a tamperer could change unseen").isEmpty();
+    }
+
     // The seals are anchored where neither the owner nor the app can write.
 
     @Test
