@@ -63,7 +63,9 @@ final class FacilityClone {
                 String table = rs.getString(1);
                 Table t = byName.computeIfAbsent(table, n -> {
                     try {
-                        return new Table(n, new ArrayList<>(), rs.getString(6).isEmpty() ? List.of() : List.of(rs.getString(6).split(",")),
+                        // an audit row's id is made anew for the copy and named by nothing: not an id to map
+                        boolean keyless = rs.getString(6).isEmpty() || n.equals("audit_log");
+                        return new Table(n, new ArrayList<>(), keyless ? List.of() : List.of(rs.getString(6).split(",")),
                                 rs.getBoolean(5), rs.getString(7));
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
