@@ -24,7 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
  * {@code app.verify_card_pin}, {@code app.set_national_id} and the like) with the keys of {@link HealthCardKeys} as
  * bind parameters. Who may do what is decided by the database. Clinical data and insurance are read only through
  * {@code app.read_health_card}, never from the tables: the function records the read in the audit log in the same
- * transaction, so no screen can show health information without it being recorded.
+ * transaction (which must therefore be read-write), so the portal shows no health information unrecorded
+ * ({@code PhiReadAuditTest} checks that no code reads the clinical tables directly).
  */
 @Repository
 @Transactional
