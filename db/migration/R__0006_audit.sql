@@ -58,6 +58,9 @@ begin
 end
 $$;
 revoke all on function app.audit_row() from public;
+-- the owner makes the audited tables' partitions, and a partition gets the
+-- parent's triggers only if the owner may execute their function
+grant execute on function app.audit_row() to careledger_owner;
 alter function app.audit_row() owner to careledger_definer;
 
 -- Reads of protected health information, recorded by the app (e.g. a health card viewed).

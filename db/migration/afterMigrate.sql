@@ -1,0 +1,11 @@
+-- ============================================================================
+-- Flyway callback: runs after every migrate, in its own transaction.
+--
+-- Migrations run as careledger_migrator (db/setup/roles.sql), so what they
+-- create belongs to the migrator until here: every object the migrator owns
+-- in this database (tables, partitions, types, sequences, views, functions,
+-- schemas, the extensions, Flyway's history table) now belongs to
+-- careledger_owner. Objects handed to careledger_definer keep that owner.
+-- Nothing stays owned by a role that can log in.
+-- ============================================================================
+reassign owned by careledger_migrator to careledger_owner;
