@@ -101,7 +101,7 @@ public final class LocalPostgres implements AutoCloseable {
      *
      * @param dataDirectory   the cluster's data directory; created with {@code initdb} when it holds none
      * @param installRoot     where the binaries are unpacked (shared by every data directory)
-     * @param port            TCP port on localhost, 0 for any free port
+     * @param port            TCP port on 127.0.0.1, 0 for any free port
      * @param serverSettings  extra {@code postgresql.conf} settings, e.g. {@code fsync=off} for tests
      */
     public record Settings(Path dataDirectory, Path installRoot, int port, Map<String, String> serverSettings) {
@@ -168,8 +168,9 @@ public final class LocalPostgres implements AutoCloseable {
                     // a new cluster, a lost password file, or a cluster made before passwords (its pg_hba.conf
                     // trusts): the superuser's password is set before the server ever listens
                     setSuperuserPassword(bin, runAs, data, passwords.get(SUPERUSER));
-                    if (!created && !newSuperuserPassword) {
-                        LOG.log(Level.INFO, "{0} trusted connections without a password; every role gets one now", data);
+                    if (!created) {
+                        LOG.log(Level.INFO, "{0} trusted connections without a password, or its password file was"
+                                + " missing: every role gets a new password in {1}", data, passwordFile(data));
                     }
                 }
                 writeServerFile(hba, PG_HBA, runAs);

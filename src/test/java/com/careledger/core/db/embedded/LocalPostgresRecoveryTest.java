@@ -120,6 +120,31 @@ class LocalPostgresRecoveryTest {
         }
     }
 
+    /** As root the server runs as nobody: a data directory nobody can reach is refused before anything is made. */
+    @Test
+    void asRootADataDirectoryInAPrivateFolderIsRefusedWithTheReason() throws Exception {
+        Path closed = Files.createDirectory(dir.resolve("closed"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path data = closed.resolve("data");
+        if (((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalPostgres.start(settings(data)))
+                    .hasMessageContaining("runs as uid 65534 (nobody), which cannot reach " + data);
+            assertThat(data).doesNotExist();
+        } else {
+            try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
+                assertThat(note(pg, "select current_user")).isEqualTo("postgres");
+            }
+        }
+    }
+
+    private static String note(LocalPostgres pg, String sql) throws Exception {
+        try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static Path passwordFile(Path data) {
         return data.resolveSibling(data.getFileName() + ".passwords");
     }
