@@ -229,7 +229,7 @@ declare
   v_shree constant uuid := '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0005';
 begin
   if not exists (select 1 from bills where facility_id = v_sanjeevani) then
-    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005'), app.set_current_tenant(v_sanjeevani);
+    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', app.issue_session('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', interval '5 minutes')), app.set_current_tenant(v_sanjeevani);
     -- Anil's consultation today with a blood count: issued
     insert into bills (id, facility_id, patient_id, appointment_id, appointment_starts_on)
     select 'b1110000-0000-4000-8000-000000000101', v_sanjeevani, a.patient_id, a.id, a.starts_on
@@ -253,7 +253,7 @@ begin
       (v_sanjeevani, 'b1110000-0000-4000-8000-000000000103', 'c5e7a1b0-0000-4000-b000-000000000102', 1);
   end if;
   if not exists (select 1 from bills where facility_id = v_shree) then
-    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0b01'), app.set_current_tenant(v_shree);
+    perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0b01', app.issue_session('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0b01', interval '5 minutes')), app.set_current_tenant(v_shree);
     -- a counter sale to Priya: two strips, two sachets, a sanitiser, Rs 10 off
     insert into bills (id, facility_id, patient_id)
     values ('b1110000-0000-4000-8000-000000000501', v_shree, '9c4d1b2a-0000-4000-a000-000000000501');
@@ -264,7 +264,7 @@ begin
     perform app.set_bill_discount('b1110000-0000-4000-8000-000000000501', 1000);
     perform app.issue_bill('b1110000-0000-4000-8000-000000000501');
   end if;
-  perform app.set_current_user(null);
+  perform app.set_current_user(null, null);
 end
 $$;
 

@@ -77,8 +77,13 @@ comment on function app.online_payment_figures(bigint, numeric, numeric, numeric
   'Gateway fee and GST, platform fee and GST, commission and net of an online payment, each rounded half up once, GST on the rounded fee.';
 
 -- ----------------------------------------------------------------------------
--- Capture: it captures the attempt recorded for the payment
--- id (authorized), else the order's open row (created), else inserts.
+-- Capture, as the gateway reports it (the payment webhook only): of an order
+-- created for the bill, and of exactly the order's amount, which was at most
+-- what the bill had outstanding when the order was made. It captures the
+-- attempt recorded for the payment id (authorized), else the order's open row
+-- (created), else a row of its own for a later attempt of the order. One
+-- successful payment per order. A capture of an order whose bill was paid
+-- meanwhile (another order, cash) or cancelled is the patient's advance.
 -- ----------------------------------------------------------------------------
 create or replace function app.capture_payment(
   p_bill                uuid,
@@ -92,7 +97,9 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_tenant uuid := app.require_payment_recorder('capturing a payment');
+  v_order public.payments := app.gateway_event_order('a capture', p_gateway, p_gateway_order_id,
+                                                     p_gateway_payment_id, p_method);
+  v_tenant uuid := v_order.facility_id;
   v_now timestamptz := now();
   v_bill public.bills;
   v_config public.facility_configurations;
@@ -104,25 +111,13 @@ declare
   v_entry uuid := gen_random_uuid();
   v_applied bigint;
 begin
-  if p_amount_paise is null or p_amount_paise <= 0 then
-    raise exception 'a payment is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
+  if v_order.bill_id <> p_bill then
+    raise exception 'gateway order % belongs to another bill', p_gateway_order_id using errcode = 'unique_violation';
+  end if;
+  if p_amount_paise is distinct from v_order.amount_paise then
+    raise exception 'gateway order % is of % paise: a capture of % paise is refused (a capture is of the order''s amount)',
+      p_gateway_order_id, v_order.amount_paise, coalesce(p_amount_paise::text, 'no')
       using errcode = 'check_violation';
-  end if;
-  if p_amount_paise > 10000000000 then
-    raise exception 'a payment is of at most 10000000000 paise (₹10 crore); got % paise', p_amount_paise
-      using errcode = 'check_violation';
-  end if;
-  if p_gateway is null or coalesce(btrim(p_gateway_payment_id), '') = '' or coalesce(btrim(p_gateway_order_id), '') = ''
-     or p_method is null then
-    raise exception 'a capture names its gateway, order id, payment id and method' using errcode = 'not_null_violation';
-  end if;
-
-  select b.* into v_bill from public.bills b where b.id = p_bill and b.facility_id = v_tenant;
-  if not found then
-    raise exception 'bill % not found', p_bill using errcode = 'no_data_found';
-  end if;
-  if v_bill.status = 'draft' then
-    raise exception 'bill % is a draft: only an issued bill is paid', p_bill using errcode = 'object_not_in_prerequisite_state';
   end if;
 
   v_config := app.facility_configuration_at(v_tenant, v_now);
@@ -136,9 +131,9 @@ begin
   end if;
   select * into v_fig from app.online_payment_figures(p_amount_paise, v_rates.gateway_mdr, v_rates.platform_mdr, v_config.gst_rate);
 
-  -- the bill, locked until commit: what is outstanding is paid, the rest is the patient's advance;
-  -- a concurrent delivery of this capture, or another event of the bill, waits here
-  select b.* into v_bill from public.bills b where b.id = p_bill for update;
+  -- the bill (locked by app.gateway_event_order until commit): what is outstanding is paid, the rest is the
+  -- patient's advance; a concurrent delivery of this capture, or another event of the bill, waits there
+  select b.* into v_bill from public.bills b where b.facility_id = v_tenant and b.id = p_bill;
   v_applied := case when v_bill.status in ('issued', 'partially_paid')
                     then least(p_amount_paise, v_bill.total_paise - v_bill.paid_paise) else 0 end;
 
@@ -155,22 +150,16 @@ begin
     end if;
     v_target := v_existing.id;
   else
-    -- an order of this id belongs to this bill; its open row, if any, becomes this payment
+    -- one successful payment per order
     select p.* into v_existing from public.payments p
-    where p.gateway = p_gateway and p.gateway_order_id = p_gateway_order_id
-    order by (p.gateway_payment_id is null) desc, p.created_at limit 1;
+    where p.gateway = p_gateway and p.gateway_order_id = p_gateway_order_id and p.captured_at is not null;
     if found then
-      if v_existing.facility_id <> v_tenant or v_existing.bill_id <> p_bill then
-        raise exception 'gateway order % belongs to another bill', p_gateway_order_id using errcode = 'unique_violation';
-      end if;
-      if v_existing.gateway_payment_id is null then
-        if v_existing.amount_paise <> p_amount_paise then
-          raise exception 'gateway order % is of % paise, not %', p_gateway_order_id, v_existing.amount_paise, p_amount_paise
-            using errcode = 'check_violation';
-        end if;
-        v_target := v_existing.id;
-      end if;
+      raise exception 'gateway order % is already paid by payment %', p_gateway_order_id, v_existing.gateway_payment_id
+        using errcode = 'unique_violation';
     end if;
+    -- the order's open row, if any, becomes this payment
+    select p.id into v_target from public.payments p
+    where p.gateway = p_gateway and p.gateway_order_id = p_gateway_order_id and p.gateway_payment_id is null;
   end if;
 
   if v_target is not null then
@@ -186,7 +175,8 @@ begin
     where p.id = v_target
     returning p.id into v_payment;
   else
-    -- the gateway's payment id decides: a second delivery for another bill (which locked another bill) posts nothing
+    -- a later attempt of the order (its first attempt failed after authorization, or is authorized and was not
+    -- captured), with the order's bill and amount; the gateway's payment id decides
     insert into public.payments (
       facility_id, bill_id, patient_id, gateway, gateway_order_id, gateway_payment_id, method, amount_paise, status,
       captured_at, applied_paise, advance_paise, configuration_effective_from, gateway_mdr, platform_mdr, gst_rate,
@@ -239,7 +229,7 @@ revoke all on function app.capture_payment(uuid, payment_gateway, text, text, pa
 grant execute on function app.capture_payment(uuid, payment_gateway, text, text, payment_method, bigint) to careledger_app, careledger_patient;
 alter function app.capture_payment(uuid, payment_gateway, text, text, payment_method, bigint) owner to careledger_definer;
 comment on function app.capture_payment(uuid, payment_gateway, text, text, payment_method, bigint) is
-  'Records a captured online payment of an issued bill of the current facility, idempotently per gateway payment id: captures the authorized attempt or the open order when recorded, else inserts; fees at the rates in force, bill paid amount, receipt, ledger entry (posting 1 of docs/ledger.md).';
+  'Records a captured online payment of an order of the current facility, as the gateway reports it (only the payment webhook), idempotently per gateway payment id: of the order''s bill and exactly its amount, one per order; captures the authorized attempt or the open order, else a row for a later attempt; fees at the rates in force, bill paid amount, receipt, ledger entry (posting 1 of docs/ledger.md).';
 
 -- A shift is never deleted; a closed shift never changes; an open one only closes.
 create or replace function app.check_cashier_shift_change() returns trigger
@@ -604,7 +594,7 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_tenant uuid := app.current_tenant();
+  v_tenant uuid := app.require_payment_gateway('a refund');
   v_payment public.payments;
   v_bill public.bills;
   v_existing public.payment_refunds;
@@ -624,12 +614,6 @@ declare
   v_refund uuid := gen_random_uuid();
   v_entry uuid := gen_random_uuid();
 begin
-  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
-     or not coalesce(app.has_permission('billing.manage'), false)
-     or (app.current_user_role() = 'system' and app.current_user_id() <> '00000000-0000-4000-8000-000000000003') then
-    raise exception 'refunding a payment needs billing.manage in the payment''s facility (or the payment webhook)'
-      using errcode = 'insufficient_privilege';
-  end if;
   if p_amount_paise is null or p_amount_paise <= 0 then
     raise exception 'a refund is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
@@ -758,7 +742,7 @@ revoke all on function app.refund_payment(uuid, text, bigint, text) from public;
 grant execute on function app.refund_payment(uuid, text, bigint, text) to careledger_app, careledger_patient;
 alter function app.refund_payment(uuid, text, bigint, text) owner to careledger_definer;
 comment on function app.refund_payment(uuid, text, bigint, text) is
-  'Records a gateway refund of a captured online payment of the current facility, idempotently per gateway refund id: advance first, then the bill; fees reversed by the cumulative rule; the facility''s cost from facility_payable up to the payment''s open amount, the rest a recovery in facility_receivable (posting 5 of docs/ledger.md).';
+  'Records a gateway refund of a captured online payment of the current facility, idempotently per gateway refund id: advance first, then the bill; fees reversed by the cumulative rule; the facility''s cost from facility_payable up to the payment''s open amount, the rest a recovery in facility_receivable (posting 5 of docs/ledger.md). Only the payment webhook: a refund is recorded when the gateway reports it.';
 
 create or replace function app.refund_cash(
   p_collection       uuid,
@@ -1172,51 +1156,73 @@ end
 $$;
 
 -- ----------------------------------------------------------------------------
--- Who records payment events: staff with billing.manage in the current
--- facility, or the payment-webhook system principal; no other system principal.
--- Returns the current facility. (Called by definer functions only.)
+-- Who records what the gateway reports. A capture, an authorization, a failed
+-- attempt and a refund are facts of the gateway, not decisions of the staff:
+-- only the payment-webhook system principal records them, in the facility of
+-- the payment. No staff permission does (billing.manage creates orders only),
+-- nor the super admin, nor another system principal. Returns the current
+-- facility. (Called by definer functions only.)
 -- ----------------------------------------------------------------------------
-create or replace function app.require_payment_recorder(p_doing text) returns uuid
+create or replace function app.require_payment_gateway(p_doing text) returns uuid
 language plpgsql stable
 set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
 begin
-  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
-     or not coalesce(app.has_permission('billing.manage'), false)
-     or (app.current_user_role() = 'system' and app.current_user_id() <> '00000000-0000-4000-8000-000000000003') then
-    raise exception '% needs billing.manage in the bill''s facility (or the payment webhook)', p_doing
-      using errcode = 'insufficient_privilege';
+  if app.current_user_id() is distinct from '00000000-0000-4000-8000-000000000003'::uuid
+     or app.current_user_role() is distinct from 'system'
+     or v_tenant is null or not (v_tenant = any (app.visible_facilities())) then
+    raise exception '% is recorded only from the payment gateway (the payment webhook, in the payment''s facility); staff create the order',
+      p_doing using errcode = 'insufficient_privilege';
   end if;
   return v_tenant;
 end
 $$;
-revoke all on function app.require_payment_recorder(text) from public;
-grant execute on function app.require_payment_recorder(text) to careledger_definer;
+revoke all on function app.require_payment_gateway(text) from public;
+grant execute on function app.require_payment_gateway(text) to careledger_definer;
+comment on function app.require_payment_gateway(text) is
+  'Refuses everyone but the payment-webhook system principal in a facility it may enter; returns that facility. Guards what only the gateway reports: captures, authorizations, failures, refunds.';
 
--- A row of the order (gateway, order id) of the current facility, its bill
--- locked until commit; no_data_found when there is none.
-create or replace function app.lock_payment_order(p_gateway payment_gateway, p_gateway_order_id text) returns payments
+-- What every event of an order starts with: the caller is the gateway
+-- (app.require_payment_gateway), the event names its gateway, order id,
+-- payment id and method, and the order exists in the current facility.
+-- Returns the order's first row (the bill and amount every attempt of the
+-- order carries), its bill locked until commit: the events of one bill go one
+-- at a time. no_data_found when nobody created the order.
+create or replace function app.gateway_event_order(
+  p_doing               text,
+  p_gateway             payment_gateway,
+  p_gateway_order_id    text,
+  p_gateway_payment_id  text,
+  p_method              payment_method
+) returns payments
 language plpgsql volatile
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
+  v_tenant uuid := app.require_payment_gateway(p_doing);
   v_order public.payments;
 begin
+  if p_gateway is null or coalesce(btrim(p_gateway_order_id), '') = '' or coalesce(btrim(p_gateway_payment_id), '') = ''
+     or p_method is null then
+    raise exception '% names its gateway, order id, payment id and method', p_doing using errcode = 'not_null_violation';
+  end if;
   select p.* into v_order from public.payments p
-  where p.gateway = p_gateway and p.gateway_order_id = p_gateway_order_id and p.facility_id = app.current_tenant()
+  where p.gateway = p_gateway and p.gateway_order_id = p_gateway_order_id and p.facility_id = v_tenant
   order by p.created_at, p.id limit 1;
   if not found then
-    raise exception 'gateway order % of % not found: create the order first', p_gateway_order_id, p_gateway
-      using errcode = 'no_data_found';
+    raise exception 'gateway order % of % not found: the order is created first (app.create_payment_order)',
+      p_gateway_order_id, p_gateway using errcode = 'no_data_found';
   end if;
-  perform 1 from public.bills b where b.id = v_order.bill_id for update;
+  perform 1 from public.bills b where b.facility_id = v_tenant and b.id = v_order.bill_id for update;
   return v_order;
 end
 $$;
-revoke all on function app.lock_payment_order(payment_gateway, text) from public;
-grant execute on function app.lock_payment_order(payment_gateway, text) to careledger_definer;
+revoke all on function app.gateway_event_order(text, payment_gateway, text, text, payment_method) from public;
+grant execute on function app.gateway_event_order(text, payment_gateway, text, text, payment_method) to careledger_definer;
+comment on function app.gateway_event_order(text, payment_gateway, text, text, payment_method) is
+  'The order an event of the gateway belongs to, in the current facility, its bill locked; refuses a caller that is not the payment webhook, an event without gateway, order id, payment id or method, and an order nobody created.';
 
 -- The attempt already recorded for a gateway payment id, or a row of nulls;
 -- refuses one recorded with other details (another facility, order or method,
@@ -1262,11 +1268,19 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_tenant uuid := app.require_payment_recorder('creating a payment order');
+  v_tenant uuid := app.current_tenant();
   v_bill public.bills;
   v_existing public.payments;
   v_payment uuid;
 begin
+  -- staff who may bill in the bill's facility (the super admin and the payment webhook hold billing.manage
+  -- too); no other system principal
+  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
+     or not coalesce(app.has_permission('billing.manage'), false)
+     or (app.current_user_role() = 'system' and app.current_user_id() <> '00000000-0000-4000-8000-000000000003') then
+    raise exception 'creating a payment order needs billing.manage in the bill''s facility'
+      using errcode = 'insufficient_privilege';
+  end if;
   if p_amount_paise is null or p_amount_paise <= 0 then
     raise exception 'a payment order is of more than 0 paise (got %)', coalesce(p_amount_paise::text, 'none')
       using errcode = 'check_violation';
@@ -1317,7 +1331,7 @@ revoke all on function app.create_payment_order(uuid, payment_gateway, text, big
 grant execute on function app.create_payment_order(uuid, payment_gateway, text, bigint) to careledger_app, careledger_patient;
 alter function app.create_payment_order(uuid, payment_gateway, text, bigint) owner to careledger_definer;
 comment on function app.create_payment_order(uuid, payment_gateway, text, bigint) is
-  'Records an order at a gateway for an issued bill of the current facility and an amount up to what is outstanding (status created), idempotently per gateway order id. Needs billing.manage or the payment webhook.';
+  'Records an order at a gateway for an issued bill of the current facility and an amount up to what is outstanding (status created), idempotently per gateway order id. Needs billing.manage (staff who bill, admins, the payment webhook). What the gateway then reports of the order is recorded only by the payment webhook.';
 
 -- ----------------------------------------------------------------------------
 -- Authorized.
@@ -1332,17 +1346,11 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_tenant uuid := app.require_payment_recorder('recording a payment authorization');
-  v_order public.payments;
+  v_order public.payments := app.gateway_event_order('an authorization', p_gateway, p_gateway_order_id,
+                                                     p_gateway_payment_id, p_method);
   v_row public.payments;
   v_payment uuid;
 begin
-  if p_gateway is null or coalesce(btrim(p_gateway_order_id), '') = '' or coalesce(btrim(p_gateway_payment_id), '') = ''
-     or p_method is null then
-    raise exception 'an authorization names its gateway, order id, payment id and method' using errcode = 'not_null_violation';
-  end if;
-  v_order := app.lock_payment_order(p_gateway, p_gateway_order_id);
-
   v_row := app.recorded_payment_attempt(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method);
   if v_row.id is not null then
     if v_row.status = 'failed' then
@@ -1360,8 +1368,8 @@ begin
   if v_payment is null then
     insert into public.payments (facility_id, bill_id, patient_id, gateway, gateway_order_id, gateway_payment_id, method,
                                  amount_paise, status, authorized_at, created_by)
-    values (v_tenant, v_order.bill_id, v_order.patient_id, p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method,
-            v_order.amount_paise, 'authorized', now(), app.current_user_id())
+    values (v_order.facility_id, v_order.bill_id, v_order.patient_id, p_gateway, p_gateway_order_id, p_gateway_payment_id,
+            p_method, v_order.amount_paise, 'authorized', now(), app.current_user_id())
     returning id into v_payment;
   end if;
   return v_payment;
@@ -1371,7 +1379,7 @@ revoke all on function app.record_payment_authorized(payment_gateway, text, text
 grant execute on function app.record_payment_authorized(payment_gateway, text, text, payment_method) to careledger_app, careledger_patient;
 alter function app.record_payment_authorized(payment_gateway, text, text, payment_method) owner to careledger_definer;
 comment on function app.record_payment_authorized(payment_gateway, text, text, payment_method) is
-  'Records that the gateway authorized a payment of an order of the current facility (status authorized), idempotently per gateway payment id; posts nothing. Needs billing.manage or the payment webhook.';
+  'Records that the gateway authorized a payment of an order of the current facility (status authorized), idempotently per gateway payment id; posts nothing. Only the payment webhook.';
 
 -- ----------------------------------------------------------------------------
 -- Failed.
@@ -1387,20 +1395,14 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_tenant uuid := app.require_payment_recorder('recording a payment failure');
-  v_order public.payments;
+  v_order public.payments := app.gateway_event_order('a failed attempt', p_gateway, p_gateway_order_id,
+                                                     p_gateway_payment_id, p_method);
   v_row public.payments;
   v_payment uuid;
 begin
-  if p_gateway is null or coalesce(btrim(p_gateway_order_id), '') = '' or coalesce(btrim(p_gateway_payment_id), '') = ''
-     or p_method is null then
-    raise exception 'a failure names its gateway, order id, payment id and method' using errcode = 'not_null_violation';
-  end if;
   if p_reason is null or length(btrim(p_reason)) not between 1 and 500 then
     raise exception 'a failure gives the gateway''s reason (1 to 500 characters)' using errcode = 'check_violation';
   end if;
-  v_order := app.lock_payment_order(p_gateway, p_gateway_order_id);
-
   v_row := app.recorded_payment_attempt(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method);
   if v_row.id is not null then
     if v_row.status = 'failed' then
@@ -1419,8 +1421,8 @@ begin
   -- an attempt that failed at once: a row of its own; the order stays open for another attempt
   insert into public.payments (facility_id, bill_id, patient_id, gateway, gateway_order_id, gateway_payment_id, method,
                                amount_paise, status, failed_at, failure_reason, created_by)
-  values (v_tenant, v_order.bill_id, v_order.patient_id, p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method,
-          v_order.amount_paise, 'failed', now(), btrim(p_reason), app.current_user_id())
+  values (v_order.facility_id, v_order.bill_id, v_order.patient_id, p_gateway, p_gateway_order_id, p_gateway_payment_id,
+          p_method, v_order.amount_paise, 'failed', now(), btrim(p_reason), app.current_user_id())
   returning id into v_payment;
   return v_payment;
 end
@@ -1429,7 +1431,7 @@ revoke all on function app.record_payment_failed(payment_gateway, text, text, pa
 grant execute on function app.record_payment_failed(payment_gateway, text, text, payment_method, text) to careledger_app, careledger_patient;
 alter function app.record_payment_failed(payment_gateway, text, text, payment_method, text) owner to careledger_definer;
 comment on function app.record_payment_failed(payment_gateway, text, text, payment_method, text) is
-  'Records that a payment attempt of an order of the current facility failed, with the gateway''s reason, idempotently per gateway payment id; posts nothing, changes no bill. Needs billing.manage or the payment webhook.';
+  'Records that a payment attempt of an order of the current facility failed, with the gateway''s reason, idempotently per gateway payment id; posts nothing, changes no bill. Only the payment webhook.';
 
 -- One receipt: the next gap-free number of the facility and financial year.
 create or replace function app.issue_receipt_for(p_facility uuid, p_at timestamptz, p_bill uuid, p_patient uuid,

@@ -516,24 +516,34 @@ grant execute on function app.report_refresh_freshness() to careledger_app, care
 comment on function app.report_refresh_freshness() is
   'Per reporting view: when its last refresh finished, with how many rows and by whom, and its last attempt (skipped or not). Caller''s rights: nothing for those who read no reports.';
 
--- The suppression rule, in one place.
-create or replace function app.suppressed_count(p_count bigint) returns bigint
+-- ----------------------------------------------------------------------------
+-- The health-card analytics show no group of fewer than k patients, and no
+-- total from which one could be worked out (docs/reporting.md, "Small
+-- groups"). k, in one place:
+-- ----------------------------------------------------------------------------
+create or replace function app.analytics_k() returns integer
 language sql immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select case when p_count between 1 and 4 then null else p_count end
+  select 5
 $$;
-comment on function app.suppressed_count(bigint) is 'A patient count safe to show: null when 1 to 4 (small-number suppression).';
+revoke all on function app.analytics_k() from public;
+grant execute on function app.analytics_k() to careledger_definer;
+comment on function app.analytics_k() is
+  'k of the health-card analytics: no group of fewer than k patients is shown, nor one a shown total would reveal by subtraction.';
 
-create or replace function app.suppressed_label(p_count bigint) returns text
+-- A number the analytics may let a reader work out: none, or at least k.
+-- A negative difference (people counted at two facilities) is a group too.
+create or replace function app.analytics_group_safe(p_count bigint) returns boolean
 language sql immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select case when p_count between 1 and 4 then '<5' else p_count::text end
+  select p_count = 0 or abs(p_count) >= app.analytics_k()
 $$;
-revoke all on function app.suppressed_count(bigint), app.suppressed_label(bigint) from public;
-grant execute on function app.suppressed_count(bigint), app.suppressed_label(bigint) to careledger_app, careledger_definer, careledger_patient;
-comment on function app.suppressed_label(bigint) is 'A patient count as shown: ''<5'' when 1 to 4, else the number.';
+revoke all on function app.analytics_group_safe(bigint) from public;
+grant execute on function app.analytics_group_safe(bigint) to careledger_definer;
+comment on function app.analytics_group_safe(bigint) is
+  'Whether a count the health-card analytics show, or one a reader could work out from them, is 0 or at least k (in size).';
 
 -- ----------------------------------------------------------------------------
 -- The counting, shared by the three report functions: for each value, the
@@ -543,6 +553,20 @@ comment on function app.suppressed_label(bigint) is 'A patient count as shown: '
 -- present on those cards are counted. One row per facility and value
 -- (scope 'facility') and per category and value (scope 'category'), with the
 -- cohort (patients with a card) beside it.
+--
+-- Small groups disappear, row and all; what is left reveals none:
+--   - a facility's row is shown only when at least k of its cohort have the
+--     value and at least k do not (the cohort is a total: cohort − patients
+--     would otherwise count a small group without it);
+--   - a category's row likewise, and only when what subtracting its shown
+--     facilities' rows leaves — patients with the value, and without it — is
+--     none or at least k (else the category row minus the shown facilities
+--     would be the hidden facilities' small group; a negative rest is people
+--     counted at two facilities, a group as well).
+-- Each value's rows depend on that value's counts alone, so a list of values
+-- only picks rows of the answer to no list: a value whose rows are hidden
+-- answers nothing, whether it is on no card or on fewer than k, and no list
+-- tells presence below k.
 -- ----------------------------------------------------------------------------
 create or replace function app.health_card_prevalence(p_table text, p_column text, p_key text, p_key2 text, p_values text[])
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -600,7 +624,9 @@ begin
     ), categories as (
       select c.category, count(distinct c.card_id) as cohort_n from cohort c group by 1
     ), per_facility as (
-      select f.facility_id, f.category, i.item, count(distinct h.card_id) as n, f.cohort_n
+      select f.facility_id, f.category, i.item, count(distinct h.card_id) as n, f.cohort_n,
+             count(distinct h.card_id) >= app.analytics_k()
+             and f.cohort_n - count(distinct h.card_id) >= app.analytics_k() as shown
       from facilities f cross join items i
       left join hits h on h.facility_id = f.facility_id and h.item = i.item
       group by f.facility_id, f.category, i.item, f.cohort_n
@@ -609,16 +635,23 @@ begin
       from categories g cross join items i
       left join hits h on h.category = g.category and h.item = i.item
       group by g.category, i.item, g.cohort_n
+    ), category_rest as (
+      -- what a reader gets by subtracting the category's shown facility rows from its row
+      select g.category, g.item, g.n, g.cohort_n,
+             g.n - coalesce(sum(x.n) filter (where x.shown), 0)::bigint as rest_with,
+             (g.cohort_n - g.n) - coalesce(sum(x.cohort_n - x.n) filter (where x.shown), 0)::bigint as rest_without
+      from per_category g
+      left join per_facility x on x.category = g.category and x.item = g.item
+      group by g.category, g.item, g.n, g.cohort_n
     )
-    select 'facility'::text, x.facility_id, x.category, x.item,
-           app.suppressed_count(x.n), app.suppressed_label(x.n),
-           app.suppressed_count(x.cohort_n), app.suppressed_label(x.cohort_n)
+    select 'facility'::text, x.facility_id, x.category, x.item, x.n, x.n::text, x.cohort_n, x.cohort_n::text
     from per_facility x
+    where x.shown
     union all
-    select 'category'::text, null::uuid, x.category, x.item,
-           app.suppressed_count(x.n), app.suppressed_label(x.n),
-           app.suppressed_count(x.cohort_n), app.suppressed_label(x.cohort_n)
-    from per_category x
+    select 'category'::text, null::uuid, x.category, x.item, x.n, x.n::text, x.cohort_n, x.cohort_n::text
+    from category_rest x
+    where x.n >= app.analytics_k() and x.cohort_n - x.n >= app.analytics_k()
+      and app.analytics_group_safe(x.rest_with) and app.analytics_group_safe(x.rest_without)
     order by 1 desc, 3, 2, 4$q$,
     p_table, v_card, v_contains)
   using v_facilities, v_values;
@@ -627,7 +660,7 @@ $$;
 revoke all on function app.health_card_prevalence(text, text, text, text, text[]) from public;
 alter function app.health_card_prevalence(text, text, text, text, text[]) owner to careledger_definer;
 comment on function app.health_card_prevalence(text, text, text, text, text[]) is
-  'Counting behind the health-card analytics (not callable by the app): cards of the caller''s report facilities containing each value, per facility and category, suppressed below 5.';
+  'Counting behind the health-card analytics (not callable by the app): cards of the caller''s report facilities containing each value, per facility and category; a row only when it, its complement in the cohort and what subtraction of the shown rows leaves are none or at least k patients (app.analytics_k).';
 
 create or replace function app.report_chronic_condition_prevalence(p_codes text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -639,7 +672,7 @@ as $$
 $$;
 alter function app.report_chronic_condition_prevalence(text[]) owner to careledger_definer;
 comment on function app.report_chronic_condition_prevalence(text[]) is
-  'Patients with each chronic condition (ICD-10 code; all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+  'Patients with each chronic condition (ICD-10 code; all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 create or replace function app.report_allergy_prevalence(p_substances text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -651,7 +684,7 @@ as $$
 $$;
 alter function app.report_allergy_prevalence(text[]) owner to careledger_definer;
 comment on function app.report_allergy_prevalence(text[]) is
-  'Patients with each allergy (substance; all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+  'Patients with each allergy (substance; all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 create or replace function app.report_insurance_mix(p_insurers text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -667,7 +700,7 @@ grant execute on function app.report_chronic_condition_prevalence(text[]), app.r
                           app.report_insurance_mix(text[]) to careledger_app, careledger_patient;
 alter function app.report_insurance_mix(text[]) owner to careledger_definer;
 comment on function app.report_insurance_mix(text[]) is
-  'Patients with each insurer or scheme (all present when null) per facility and per category the caller may report on, through the GIN index; counts 1-4 suppressed.';
+  'Patients with each insurer or scheme (all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 do $$
 declare

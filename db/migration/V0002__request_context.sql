@@ -186,12 +186,13 @@ create policy "Method rates are visible to its facility admins and super admin" 
 -- Request context that cannot be forged, staff, permissions, system principals.
 --
 -- The app opens every transaction with
---   select app.set_current_user(:user), app.set_current_tenant(:tenant)
--- Both are SECURITY DEFINER: they check that the user is active and may work
--- in the tenant, then set app.user_id and app.current_tenant transaction-
--- locally together with app.context_sig, an HMAC of (user, tenant, backend,
--- transaction start in epoch seconds, so the session's time zone does not
--- matter) under a key that only the definer role can read.
+--   select app.set_current_user(:user, :proof), app.set_current_tenant(:tenant)
+-- Both are SECURITY DEFINER: they check the proof (a live session's token or
+-- the job runner's secret, V0013), that the user is active and may work in the
+-- tenant, then set app.user_id, app.current_tenant and app.session_id
+-- transaction-locally together with app.context_sig, an HMAC of (user, tenant,
+-- session, transaction start in epoch seconds, so the session's time zone does
+-- not matter) under a key that only the definer role can read.
 -- Policies read the context only through app.current_user_id() and
 -- app.current_tenant(), which return null unless the signature matches. So a
 -- statement that calls set_config('app.current_tenant', ...) itself, as
@@ -315,7 +316,8 @@ insert into default_staff_permissions (kind, permission) values
   ('lab_tech', 'clinical.read'),
   ('reception', 'patients.manage'), ('reception', 'appointments.manage'),
   ('billing', 'billing.manage'), ('billing', 'cash.collect'), ('billing', 'patients.manage');
--- System principals: their hash matches no password, and find_login skips them.
+-- System principals: their hash matches no password and app.sign_in skips them; the job
+-- runner enters them with its secret (app.system_keys).
 insert into users (id, email, display_name, password_hash, role) values
   ('00000000-0000-4000-8000-000000000001', 'partition-upkeep@system.careledger', 'System: partition upkeep', '!', 'system'),
   ('00000000-0000-4000-8000-000000000002', 'report-refresh@system.careledger', 'System: report refresh', '!', 'system'),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.careledger.core.db.DatabaseExtensions;
 import com.careledger.core.db.DbContext;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +40,7 @@ class ApplicationStartupTest {
     void aReadOnlyTransactionOfThePortalKeepsItsVerifiedContext() {
         TransactionTemplate readOnly = new TransactionTemplate(transactions);
         readOnly.setReadOnly(true);
-        String seen = DbContext.callAsUnchecked(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
+        String seen = DbContext.callAsUnchecked(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
                 () -> readOnly.execute(s -> db.fetchSingle(
                         "select current_setting('transaction_read_only') || ' ' || app.request_context_cached()").into(String.class)));
         assertThat(seen).isEqualTo("on true");

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
 import com.careledger.core.db.embedded.LocalPostgres;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,8 +109,9 @@ class DataGeneratorTest {
             st.execute("set local role careledger_definer");
             st.execute("insert into users (id, email, display_name, password_hash, role) values ('" + admin
                     + "', 'reports-" + admin + "@bench.test', 'Reports', '!', 'super_admin')");
+            String token = TestSessions.mintIn(c, admin);
             st.execute("set local role careledger_app");
-            st.execute("select app.set_current_user('" + admin + "'), app.set_current_tenant(null)");
+            st.execute("select app.set_current_user('" + admin + "', '" + token + "'), app.set_current_tenant(null)");
 
             assertThat(one(st, "select count(*) from app.reconciliation(null)")).isGreaterThan(7 * 8);
             assertThat(one(st, "select count(*) from app.reconciliation(null) where difference_paise <> 0")).isZero();

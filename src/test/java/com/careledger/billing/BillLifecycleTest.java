@@ -22,6 +22,7 @@ import java.util.UUID;
 
 import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,8 @@ class BillLifecycleTest {
             c.setAutoCommit(false);
             try {
                 sql(c, "set local role careledger_app");
-                sql(c, "select app.set_current_user('" + SANJEEVANI_BILLING + "'), app.set_current_tenant('" + SANJEEVANI + "')");
+                sql(c, "select app.set_current_user('" + SANJEEVANI_BILLING + "', '" + TestSessions.proof(c.getCatalog(), SANJEEVANI_BILLING)
+                        + "'), app.set_current_tenant('" + SANJEEVANI + "')");
                 String bill = sql(c, "select app.create_bill('" + SANJEEVANI + "', '" + ANIL_AT_SANJEEVANI + "')");
                 sql(c, "select app.add_bill_service('" + bill + "', '" + SANJEEVANI_CONSULTATION + "', 1)");
                 sql(c, "select app.issue_bill('" + bill + "')");
@@ -181,7 +183,8 @@ class BillLifecycleTest {
                 sql(c, "delete from facility_staff_permissions where facility_id = '" + SANJEEVANI
                         + "' and kind = 'billing' and permission = 'billing.manage'");
                 sql(c, "set local role careledger_app");
-                sql(c, "select app.set_current_user('" + SANJEEVANI_BILLING + "'), app.set_current_tenant('" + SANJEEVANI + "')");
+                sql(c, "select app.set_current_user('" + SANJEEVANI_BILLING + "', '" + TestSessions.proof(c.getCatalog(), SANJEEVANI_BILLING)
+                        + "'), app.set_current_tenant('" + SANJEEVANI + "')");
                 assertThat(sql(c, "select count(*) from bills where id = '" + SUNITA_ISSUED_BILL + "'")).isEqualTo("1");
                 assertThat(failure(c, "select app.create_bill('" + SANJEEVANI + "', '" + ANIL_AT_SANJEEVANI + "')"))
                         .contains("row-level security");

@@ -1,5 +1,6 @@
 package com.careledger.cash;
 
+import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
@@ -19,6 +20,7 @@ import com.careledger.db.public_.enums.PaymentGateway;
 import com.careledger.db.public_.enums.PaymentMethod;
 import com.careledger.payment.domain.PaymentRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -55,12 +57,18 @@ class CashCounterRepositoryTest {
 
     @Test
     void aClerkOpensCollectsSplitTenderAndClosesWithTheVariance() {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), db -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), db -> {
             long total = db.fetchSingle("select total_paise from bills where id = ?", ANIL_ISSUED_BILL).into(Long.class);
             UUID shift = counter.openShift(50_000);
             assertThat(counter.openShift()).hasValueSatisfying(s -> assertThat(s.id()).isEqualTo(shift));
 
+            // the clerk creates the order; the gateway's capture of it is recorded as the payment webhook
+            payments.createOrder(ANIL_ISSUED_BILL, PaymentGateway.razorpay, "order_repo_1", 20_000);
+            db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", PAYMENT_WEBHOOK,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, PAYMENT_WEBHOOK), SANJEEVANI);
             payments.capture(ANIL_ISSUED_BILL, PaymentGateway.razorpay, "order_repo_1", "pay_repo_1", PaymentMethod.upi, 20_000);
+            db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", SANJEEVANI_BILLING,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, SANJEEVANI_BILLING), SANJEEVANI);
             UUID collection = counter.collect(ANIL_ISSUED_BILL, total - 20_000, "repo-cash-1");
             assertThat(counter.collect(ANIL_ISSUED_BILL, total - 20_000, "repo-cash-1")).as("a retry").isEqualTo(collection);
             assertThat(db.fetchSingle("select status::text from bills where id = ?", ANIL_ISSUED_BILL).into(String.class))
@@ -77,7 +85,7 @@ class CashCounterRepositoryTest {
     /** A refusal ends its transaction (as a portal action would); each is tried in its own. */
     @Test
     void theDatabasesRefusalsArriveWithItsOwnMessage() {
-        DbContext clerk = new DbContext(SANJEEVANI_BILLING, SANJEEVANI);
+        DbContext clerk = TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI);
         inRolledBackTransaction(clerk, db -> assertThatThrownBy(() -> counter.collect(ANIL_ISSUED_BILL, 100, "repo-no-shift"))
                 .isInstanceOfSatisfying(Refusal.class, r -> {
                     assertThat(r.kind()).isEqualTo(Refusal.Kind.WRONG_STATE);
@@ -96,7 +104,7 @@ class CashCounterRepositoryTest {
             assertThatThrownBy(() -> counter.openShift(0)).isInstanceOfSatisfying(Refusal.class,
                     r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.CONFLICT));
         });
-        inRolledBackTransaction(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), db ->
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), db ->
                 assertThatThrownBy(() -> payments.recordGatewaySettlement(PaymentGateway.razorpay, "UTRREPO01",
                         java.time.LocalDate.now(), 1, List.of(UUID.randomUUID()), List.of()))
                         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_ALLOWED)));

@@ -34,7 +34,8 @@ class OnboardingTest {
 
     @Test
     void theSuperAdminOnboardsAFacilityWithItsAdminConfigurationRatesAndPermissions() throws Exception {
-        try (AppSession s = AppSession.open().as(SUPER_ADMIN, null)) {
+        // with definer access: the new admin, made in this transaction, is entered with a session opened here
+        try (AppSession s = AppSession.openWithDefinerAccess().as(SUPER_ADMIN, null)) {
             UUID facility = UUID.fromString(s.string(ONBOARD, "vikram@shivneri.test", CONFIGURATION, ALL_RATES));
 
             assertThat(s.string("select status::text from facilities where id = ?", facility)).isEqualTo("onboarding");

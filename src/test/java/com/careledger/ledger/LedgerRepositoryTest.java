@@ -1,5 +1,6 @@
 package com.careledger.ledger;
 
+import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -15,6 +16,7 @@ import com.careledger.db.public_.enums.PaymentGateway;
 import com.careledger.ledger.domain.LedgerRepository;
 import com.careledger.ledger.domain.OwnerQuestions;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -62,13 +64,19 @@ class LedgerRepositoryTest {
         UUID bill = db.fetchSingle("select app.create_bill(?, ?)", facility, patient).into(UUID.class);
         db.execute("select app.add_bill_service(?, ?, 1)", bill, service);
         db.execute("select app.issue_bill(?)", bill);
+        db.execute("select app.create_payment_order(?, 'razorpay', 'order_ledger_repo', 1000000)", bill);
+        // the capture is the gateway's: recorded as the payment webhook, then back to the super admin
+        db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", PAYMENT_WEBHOOK,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, PAYMENT_WEBHOOK), facility);
         db.execute("select app.capture_payment(?, 'razorpay', 'order_ledger_repo', 'pay_ledger_repo', 'card', 1000000)", bill);
+        db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", SUPER_ADMIN,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, SUPER_ADMIN), facility);
         return facility;
     }
 
     @Test
     void theSuperAdminReadsBalancesAndTheQuestionsOfAFacility() {
-        inRolledBackTransaction(new DbContext(SUPER_ADMIN, null), repo -> {
+        inRolledBackTransaction(TestSessions.context(SUPER_ADMIN, null), repo -> {
             UUID facility = facilityWithTheWorkedCapture();
 
             assertThat(repo.balance(facility, LedgerAccount.gateway_clearing, PaymentGateway.razorpay)).isEqualTo(987_020);
@@ -86,7 +94,7 @@ class LedgerRepositoryTest {
 
     @Test
     void aFacilityAdminIsAnsweredForTheirFacilityOnly() {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), repo -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), repo -> {
             assertThat(repo.commissionPending(null)).extracting(OwnerQuestions.CommissionPending::facilityId)
                     .containsExactly(SANJEEVANI);
             assertThat(repo.heldForPlatform(UUID.randomUUID())).isEmpty();

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import com.careledger.payment.OnlinePayments;
 import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class LedgerTest {
             }
         }
         try (AppSession s = AppSession.open().as(SANJEEVANI_BILLING, SANJEEVANI)) {
-            s.string("select app.capture_payment(?, 'razorpay', 'o', 'pay_immutable', 'upi', 100)::text", ANIL_ISSUED_BILL);
+            OnlinePayments.capture(s, ANIL_ISSUED_BILL, "pay_immutable", "upi", 100);
             for (UUID user : new UUID[] {SANJEEVANI_ADMIN, SUPER_ADMIN}) {
                 s.as(user, SANJEEVANI);
                 assertThat(s.failure("update journal_lines set debit_paise = debit_paise + 1")).hasMessageContaining("permission denied");
@@ -112,7 +113,7 @@ class LedgerTest {
     @Test
     void balancesFollowRowLevelSecurityAndTheTrialBalanceIsZero() throws Exception {
         try (AppSession s = AppSession.open().as(SANJEEVANI_BILLING, SANJEEVANI)) {
-            s.string("select app.capture_payment(?, 'razorpay', 'o', 'pay_balance', 'card', 10000)::text", ANIL_ISSUED_BILL);
+            OnlinePayments.capture(s, ANIL_ISSUED_BILL, "pay_balance", "card", 10000);
             String payable = s.string("select net_settlement_paise::text from payments where gateway_payment_id = 'pay_balance'");
             // billing staff see no ledger
             assertThat(s.string("select app.account_balance(?, 'facility_payable')", SANJEEVANI)).isEqualTo("0");
@@ -135,7 +136,7 @@ class LedgerTest {
     @Test
     void aCorrectionIsAReversingEntryPostedOnceBySuperAdmin() throws Exception {
         try (AppSession s = AppSession.open().as(SANJEEVANI_BILLING, SANJEEVANI)) {
-            s.string("select app.capture_payment(?, 'razorpay', 'o', 'pay_wrong', 'card', 10000)::text", ANIL_ISSUED_BILL);
+            OnlinePayments.capture(s, ANIL_ISSUED_BILL, "pay_wrong", "card", 10000);
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             UUID wrong = UUID.fromString(s.string("select id::text from journal_entries where idempotency_key = 'capture:razorpay:pay_wrong'"));
             assertThat(s.failure("select app.reverse_journal_entry(?, 'wrong amount')", wrong)).hasMessageContaining("only the super admin");

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,9 +195,10 @@ class CardSecretsAreNeverStoredTest {
     }
 
     private void context(UUID user, UUID tenant) throws SQLException {
-        try (PreparedStatement ps = su.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = su.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, TestSessions.proof(su.getCatalog(), user));
+            ps.setObject(3, tenant, Types.OTHER);
             ps.execute();
         }
     }

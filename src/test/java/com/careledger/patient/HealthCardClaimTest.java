@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class HealthCardClaimTest {
     private static final String PIN = "2580";
 
     private Connection db;
+    private String sunitaToken;
 
     @BeforeEach
     void sunitaSignsUpAndTheCounterGaveHerAPin() throws SQLException {
@@ -45,6 +47,7 @@ class HealthCardClaimTest {
             st.execute("set local role careledger_definer");
             st.execute("insert into users (id, email, display_name, password_hash, role) values ('" + SUNITA_USER
                     + "', 'sunita@example.test', 'Sunita Pawar', '!', 'patient')");
+            sunitaToken = TestSessions.mintIn(db, SUNITA_USER);
             st.execute("set local role careledger_app");
         }
         as(SANJEEVANI_BILLING, SANJEEVANI);
@@ -96,9 +99,10 @@ class HealthCardClaimTest {
     }
 
     private void as(UUID user, UUID tenant) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, user.equals(SUNITA_USER) ? sunitaToken : TestSessions.proof(db.getCatalog(), user));
+            ps.setObject(3, tenant, Types.OTHER);
             ps.execute();
         }
     }

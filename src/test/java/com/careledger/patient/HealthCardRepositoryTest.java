@@ -14,6 +14,7 @@ import com.careledger.core.db.RlsTransactionManager;
 import com.careledger.patient.domain.HealthCardKeys;
 import com.careledger.patient.domain.HealthCardRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class HealthCardRepositoryTest {
 
     @Test
     void theHolderSetsAPinThatVerifiesAndAWrongOneThatDoesNot() throws Exception {
-        inRolledBackTransaction(new DbContext(PATIENT_ANIL, null), cards -> {
+        inRolledBackTransaction(TestSessions.context(PATIENT_ANIL, null), cards -> {
             cards.setPin(ANIL_CARD, "4829");
             assertThat(cards.verifyPin(ANIL_CARD, "4829")).isTrue();
             assertThat(cards.verifyPin(ANIL_CARD, "4828")).isFalse();
@@ -52,7 +53,7 @@ class HealthCardRepositoryTest {
 
     @Test
     void aNationalIdIsFoundByItsKeyedHashOnlyWhereTheUserWorks() throws Exception {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
             cards.setNationalId(ANIL_CARD, "passport", "K1234567");
             assertThat(cards.findByNationalId("passport", "K1234567"))
                     .extracting(HealthCardRepository.NationalIdMatch::facilityId).containsExactly(SANJEEVANI);

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,14 +70,19 @@ class PatientSearchPlanTest {
             st.execute("set auto_explain.log_buffers = on");
             st.execute("set auto_explain.log_level = notice");
             st.execute("set client_min_messages = notice");
+            benchDoctorToken = TestSessions.mintIn(db, BENCH_DOCTOR);
             st.execute("set role careledger_app");
         }
-        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = db.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, BENCH_DOCTOR, Types.OTHER);
-            ps.setObject(2, BENCH_HOSPITAL, Types.OTHER);
+            ps.setString(2, benchDoctorToken);
+            ps.setObject(3, BENCH_HOSPITAL, Types.OTHER);
             ps.execute();
         }
     }
+
+    /** The bench doctor is made in the class's transaction: its session is opened there too. */
+    private static String benchDoctorToken;
 
     @AfterAll
     static void rollBackAndReport() throws SQLException {

@@ -31,6 +31,7 @@ class CaptureRaceTest {
         try (AppSession s = CommittedDatabase.open()) {
             facility = facility(s, tag, "0.011", "0.012", "0.18");
             bill = issuedBill(s, facility, 1_000_000);
+            OnlinePayments.order(s, bill, "pay_" + tag, 1_000_000);
             s.commit();
         }
 

@@ -7,10 +7,12 @@ import java.util.UUID;
 
 import com.careledger.test.AppSession;
 import com.careledger.test.TestFacilities;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Facilities with the rates a test needs, onboarded by the super admin inside the test's rolled-back transaction,
- * an issued bill there, and captures (app.capture_payment). The session is left as the super admin in the new facility.
+ * an issued bill there, orders (app.create_payment_order, as the session's user) and their captures
+ * (app.capture_payment, as the payment webhook). The session is left as the super admin in the new facility.
  */
 public final class OnlinePayments {
 
@@ -62,10 +64,50 @@ public final class OnlinePayments {
         return bills;
     }
 
+    /**
+     * Creates the order {@code order_<paymentId>} of the bill as the session's current user (someone who may bill in
+     * the bill's facility; the same order again is the same order, so {@link #order} may have made it earlier).
+     */
+    public static UUID order(AppSession s, UUID bill, String paymentId, long amountPaise) throws SQLException {
+        return UUID.fromString(s.string("select app.create_payment_order(?, 'razorpay', ?, ?)::text",
+                bill, "order_" + paymentId, amountPaise));
+    }
+
+    /**
+     * The portal's flow: the session's current user creates the order ({@link #order}), then the gateway reports the
+     * capture, recorded as the payment webhook in the session's facility (only the webhook records captures), and the
+     * session returns to the user and facility it was in.
+     */
     public static UUID capture(AppSession s, UUID bill, String paymentId, String method, long amountPaise)
             throws SQLException {
-        return UUID.fromString(s.string("select app.capture_payment(?, 'razorpay', ?, ?, ?::payment_method, ?)::text",
-                bill, "order_" + paymentId, paymentId, method, amountPaise));
+        order(s, bill, paymentId, amountPaise);
+        return asWebhook(s, () -> UUID.fromString(s.string(
+                "select app.capture_payment(?, 'razorpay', ?, ?, ?::payment_method, ?)::text",
+                bill, "order_" + paymentId, paymentId, method, amountPaise)));
+    }
+
+    /** What only the gateway reports. */
+    public interface GatewayEvent<T> {
+        T record() throws SQLException;
+    }
+
+    /**
+     * Records a gateway event as the payment webhook in the session's current facility, then returns the session to
+     * the user and facility it was in.
+     */
+    public static <T> T asWebhook(AppSession s, GatewayEvent<T> event) throws SQLException {
+        UUID user = uuidOrNull(s.string("select app.current_user_id()::text"));
+        UUID tenant = uuidOrNull(s.string("select app.current_tenant()::text"));
+        s.as(PAYMENT_WEBHOOK, tenant);
+        try {
+            return event.record();
+        } finally {
+            s.as(user, tenant);
+        }
+    }
+
+    private static @Nullable UUID uuidOrNull(@Nullable String text) {
+        return text == null ? null : UUID.fromString(text);
     }
 
     /** gateway fee, its GST, platform fee, its GST, commission, net of a payment, in paise. */

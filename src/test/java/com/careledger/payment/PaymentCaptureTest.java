@@ -7,6 +7,7 @@ import static com.careledger.payment.OnlinePayments.facility;
 import static com.careledger.payment.OnlinePayments.figures;
 import static com.careledger.payment.OnlinePayments.issuedBill;
 import static com.careledger.payment.OnlinePayments.journalLines;
+import static com.careledger.payment.OnlinePayments.order;
 import static com.careledger.test.TestDatabase.PARTITION_UPKEEP;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Capturing online payments (app.capture_payment): the worked examples of docs/ledger.md to the paisa, the ledger entry
- * of posting 1, the bill's paid amount, idempotency per gateway payment id, and who may capture. Each test rolls back.
+ * of posting 1, the bill's paid amount, idempotency per gateway payment id, and who may capture: billing staff create
+ * the order, only the payment webhook records the capture, of the order's bill and amount. Each test rolls back.
  */
 class PaymentCaptureTest {
 
@@ -104,9 +106,13 @@ class PaymentCaptureTest {
             assertThat(s.string("select created_by::text from payments where id = ?", first)).isEqualTo(PAYMENT_WEBHOOK.toString());
 
             // the same gateway id with other details is an error, not a second payment
+            s.as(PAYMENT_WEBHOOK, facility);
             assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'order_pay_twice', 'pay_twice', 'card', 300000)", bill))
+                    .hasMessageContaining("a capture of 300000 paise is refused");
+            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'order_pay_twice', 'pay_twice', 'upi', 200000)", bill))
                     .hasMessageContaining("already captured with other details");
-            // the same id at another gateway is another payment
+            // the same id at another gateway is another payment (of an order at that gateway)
+            s.string("select app.create_payment_order(?, 'payu', 'order_x', 1000)::text", bill);
             assertThat(s.string("select app.capture_payment(?, 'payu', 'order_x', 'pay_twice', 'upi', 1000)::text", bill))
                     .isNotEqualTo(first.toString());
         }
@@ -117,6 +123,10 @@ class PaymentCaptureTest {
         try (AppSession s = AppSession.open()) {
             UUID facility = facility(s, "advance", "0.011", "0.012", "0.18");
             UUID bill = issuedBill(s, facility, 500_000);
+            // three orders while nothing is paid yet, each within the 500000 outstanding; the patient pays all three
+            order(s, bill, "pay_part", 300_000);
+            order(s, bill, "pay_over", 400_000);
+            order(s, bill, "pay_late", 100_000);
             capture(s, bill, "pay_part", "card", 300_000);
             UUID over = capture(s, bill, "pay_over", "card", 400_000);
             assertThat(s.string("select concat_ws(' ', applied_paise, advance_paise, advance_refund_due) from payments where id = ?", over))
@@ -128,24 +138,34 @@ class PaymentCaptureTest {
             // UPI at 0 %: no fee lines, the whole amount is owed to the facility
             assertThat(journalLines(s, late)).containsExactly("D gateway_clearing[razorpay] 100000", "C facility_payable 100000");
             assertThat(s.string("select sum(balance_paise) from app.trial_balance(?)", facility)).isEqualTo("0");
+            // the paid bill takes no further order
+            assertThat(s.failure("select app.create_payment_order(?, 'razorpay', 'order_after', 100)", bill))
+                    .hasMessageContaining("only an issued, unpaid bill takes a payment order");
         }
     }
 
     @Test
-    void billingStaffAndTheWebhookCaptureOthersCannot() throws Exception {
+    void onlyThePaymentWebhookCapturesWhileBillingStaffCreateTheOrder() throws Exception {
         try (AppSession s = AppSession.open().as(SANJEEVANI_BILLING, SANJEEVANI)) {
+            // the clerk creates the order; the capture is the gateway's (recorded as the webhook by the helper)
+            UUID order = order(s, ANIL_ISSUED_BILL, "pay_clerk", 100);
+            assertThat(s.string("select concat_ws(' ', status, created_by = ?) from payments where id = ?",
+                    SANJEEVANI_BILLING, order)).isEqualTo("created t");
+            // ... but records no event of it: not the capture, the authorization, a failure or a refund
+            assertThat(s.sqlFailure("select app.capture_payment(?, 'razorpay', 'order_pay_clerk', 'pay_clerk', 'upi', 100)",
+                    ANIL_ISSUED_BILL).getMessage()).contains("recorded only from the payment gateway");
+            assertThat(s.sqlFailure("select app.record_payment_authorized('razorpay', 'order_pay_clerk', 'pay_clerk', 'upi')")
+                    .getSQLState()).isEqualTo("42501");
+            assertThat(s.sqlFailure("select app.record_payment_failed('razorpay', 'order_pay_clerk', 'pay_clerk', 'upi', 'x')")
+                    .getSQLState()).isEqualTo("42501");
             UUID payment = capture(s, ANIL_ISSUED_BILL, "pay_clerk", "upi", 100);
-            assertThat(s.rows("payments where id = ?", payment)).isEqualTo(1);
+            assertThat(payment).isEqualTo(order);
+            assertThat(s.string("select concat_ws(' ', status, created_by = ?) from payments where id = ?",
+                    SANJEEVANI_BILLING, payment)).isEqualTo("captured t");
+            assertThat(s.sqlFailure("select app.refund_payment(?, 'rfnd_clerk', 100, null)", payment).getSQLState())
+                    .isEqualTo("42501");
             // the clerk reads the payment, not the ledger
             assertThat(s.rows("journal_entries")).isZero();
-            // another facility's bill is not found
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o1', 'p1', 'card', 100)", SHREE_ISSUED_BILL))
-                    .hasMessageContaining("not found");
-            // a draft is not paid; nothing is paid with 0
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o2', 'p2', 'card', 100)", ANIL_DRAFT_BILL))
-                    .hasMessageContaining("is a draft");
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o3', 'p3', 'card', 0)", ANIL_ISSUED_BILL))
-                    .hasMessageContaining("more than 0 paise");
             // the app role writes no payment itself
             assertThat(s.failure("update payments set amount_paise = 1 where id = ?", payment)).hasMessageContaining("permission denied");
             assertThat(s.failure("""
@@ -153,21 +173,39 @@ class PaymentCaptureTest {
                                           method, amount_paise, status, created_by)
                     select facility_id, id, patient_id, 'razorpay', 'o', 'p', 'card', 1, 'created', ? from bills where id = ?""",
                     SANJEEVANI_BILLING, ANIL_ISSUED_BILL)).hasMessageContaining("permission denied");
+            // orders: another facility's bill is not found; a draft takes none
+            assertThat(s.failure("select app.create_payment_order(?, 'razorpay', 'o1', 100)", SHREE_ISSUED_BILL))
+                    .hasMessageContaining("not found");
+            assertThat(s.failure("select app.create_payment_order(?, 'razorpay', 'o2', 100)", ANIL_DRAFT_BILL))
+                    .hasMessageContaining("only an issued, unpaid bill");
 
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             assertThat(s.rows("journal_entries")).isEqualTo(1);
-
-            s.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o4', 'p4', 'card', 100)", ANIL_ISSUED_BILL))
-                    .hasMessageContaining("needs billing.manage");
-            s.as(PARTITION_UPKEEP, SANJEEVANI);
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o5', 'p5', 'card', 100)", ANIL_ISSUED_BILL))
-                    .hasMessageContaining("needs billing.manage");
+            // no one but the webhook captures: not the facility admin, the super admin, a doctor, another system principal
+            order(s, ANIL_ISSUED_BILL, "pay_others", 100);
+            for (UUID who : List.of(SANJEEVANI_ADMIN, SUPER_ADMIN, SANJEEVANI_DOCTOR, PARTITION_UPKEEP)) {
+                s.as(who, SANJEEVANI);
+                assertThat(s.sqlFailure("select app.capture_payment(?, 'razorpay', 'order_pay_others', 'pay_others', 'card', 100)",
+                        ANIL_ISSUED_BILL).getSQLState()).as("capture by %s", who).isEqualTo("42501");
+            }
+            // ... and neither the doctor nor another system principal creates an order
+            for (UUID who : List.of(SANJEEVANI_DOCTOR, PARTITION_UPKEEP)) {
+                s.as(who, SANJEEVANI);
+                assertThat(s.failure("select app.create_payment_order(?, 'razorpay', 'o4', 100)", ANIL_ISSUED_BILL))
+                        .hasMessageContaining("needs billing.manage");
+            }
+            // the webhook records in a facility, never without one
             s.as(PAYMENT_WEBHOOK, null);
-            assertThat(s.failure("select app.capture_payment(?, 'razorpay', 'o6', 'p6', 'card', 100)", ANIL_ISSUED_BILL))
-                    .hasMessageContaining("needs billing.manage");
+            assertThat(s.sqlFailure("select app.capture_payment(?, 'razorpay', 'order_pay_others', 'pay_others', 'card', 100)",
+                    ANIL_ISSUED_BILL).getSQLState()).isEqualTo("42501");
             s.as(PAYMENT_WEBHOOK, SANJEEVANI);
-            capture(s, ANIL_ISSUED_BILL, "pay_webhook", "upi", 100);
+            // of an order someone created, of its bill, of its amount
+            assertThat(s.sqlFailure("select app.capture_payment(?, 'razorpay', 'order_none', 'pay_none', 'card', 100)",
+                    ANIL_ISSUED_BILL).getMessage()).contains("the order is created first");
+            assertThat(s.sqlFailure("select app.capture_payment(?, 'razorpay', 'order_pay_others', 'pay_others', 'card', 101)",
+                    ANIL_ISSUED_BILL).getSQLState()).isEqualTo("23514");
+            assertThat(s.string("select app.capture_payment(?, 'razorpay', 'order_pay_others', 'pay_others', 'card', 100)::text",
+                    ANIL_ISSUED_BILL)).isNotEqualTo(payment.toString());
         }
     }
 }

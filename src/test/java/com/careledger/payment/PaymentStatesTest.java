@@ -200,7 +200,7 @@ class PaymentStatesTest {
             s.as(SUPER_ADMIN, facility);
             assertThat(s.rows("payments where facility_id = ?", facility)).isEqualTo(1);
 
-            // who records: billing staff or the webhook, nobody else
+            // who records: the order billing staff or the webhook, its events the webhook only, nobody else
             s.as(SANJEEVANI_DOCTOR, SANJEEVANI);
             assertThat(s.sqlFailure("select app.create_payment_order(?, 'razorpay', 'order_d', 100)", ANIL_ISSUED_BILL)
                     .getMessage()).contains("needs billing.manage");

@@ -4,6 +4,7 @@ import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.payment.OnlinePayments.SUPER_ADMIN;
 import static com.careledger.payment.OnlinePayments.capture;
 import static com.careledger.payment.OnlinePayments.issuedBill;
+import static com.careledger.payment.OnlinePayments.order;
 import static com.careledger.refund.Refunds.balance;
 import static com.careledger.refund.Refunds.facility;
 import static com.careledger.refund.Refunds.refund;
@@ -12,6 +13,7 @@ import static com.careledger.refund.Refunds.refused;
 import static com.careledger.refund.Refunds.trialBalance;
 import static com.careledger.test.TestDatabase.PARTITION_UPKEEP;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
+import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
 import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Refunds of online payments (app.refund_payment): the partial refund and the cumulative rule of docs/ledger.md to the
  * paisa (posting 5, worked examples 7 and 8), the gateway fee borne by the facility, advances, recoveries beyond the
- * payment's open amount, idempotency per gateway refund id, and what is refused. Each test rolls back.
+ * payment's open amount, idempotency per gateway refund id, and what is refused: only the payment webhook records a
+ * refund. Each test rolls back.
  */
 class OnlineRefundTest {
 
@@ -51,7 +54,7 @@ class OnlineRefundTest {
                     select concat_ws(' ', advance_paise, platform_fee_reversed_paise, platform_gst_reversed_paise,
                                      gateway_fee_recovered_paise, gateway_gst_recovered_paise, payable_paise, recovery_paise,
                                      gateway_settlement_id is null, refunded_by = ?)
-                    from payment_refunds where id = ?""", SUPER_ADMIN, refund)).isEqualTo("0 3000 540 0 0 246460 0 t t");
+                    from payment_refunds where id = ?""", PAYMENT_WEBHOOK, refund)).isEqualTo("0 3000 540 0 0 246460 0 t t");
             assertThat(s.string("""
                     select concat_ws(' ', status, refunded_paise, platform_fee_reversed_paise, platform_gst_reversed_paise,
                                      refund_payable_paise)
@@ -144,6 +147,7 @@ class OnlineRefundTest {
             assertThat(balance(s, facility, "fee_recovery_income")).isEqualTo(4L);
             assertThat(trialBalance(s, facility)).isEqualTo("0");
             // nothing is left to refund
+            s.as(PAYMENT_WEBHOOK, facility);
             assertThat(s.failure("select app.refund_payment(?, 'rfnd_cum_4', 1, null)", payment))
                     .hasMessageContaining("more than the 0 paise left");
             s.execute("set constraints all immediate");
@@ -155,6 +159,8 @@ class OnlineRefundTest {
         try (AppSession s = AppSession.open()) {
             UUID facility = facility(s, "advance", "0.011", "0.012", "platform");
             UUID bill = issuedBill(s, facility, 500_000);
+            // two orders while nothing is paid, both captured: the second pays 200000 of the bill and 200000 in advance
+            order(s, bill, "pay_adv_over", 400_000);
             capture(s, bill, "pay_adv_part", "card", 300_000);
             UUID over = capture(s, bill, "pay_adv_over", "card", 400_000);
             assertThat(s.string("select concat_ws(' ', applied_paise, advance_paise) from payments where id = ?", over))
@@ -169,6 +175,7 @@ class OnlineRefundTest {
 
             // a payment of a cancelled bill is all advance: its refund leaves the bill as it is
             UUID cancelled = issuedBill(s, facility, 10_000);
+            order(s, cancelled, "pay_adv_late", 10_000);
             s.string("select app.cancel_bill(?, 'entered twice')", cancelled);
             UUID late = capture(s, cancelled, "pay_adv_late", "card", 10_000);
             refund(s, late, "rfnd_adv_late", 10_000);
@@ -188,6 +195,7 @@ class OnlineRefundTest {
             UUID bill = issuedBill(s, facility, 100_000);
             UUID payment = capture(s, bill, "pay_limit", "card", 100_000);
             refund(s, payment, "rfnd_limit_1", 60_000);
+            s.as(PAYMENT_WEBHOOK, facility);
             assertThat(refused(s, "select app.refund_payment(?, 'rfnd_limit_2', 50000, null)", payment))
                     .contains("more than the 40000 paise left")
                     .startsWith("23514 ");
@@ -197,6 +205,7 @@ class OnlineRefundTest {
                     .hasMessageContaining("more than 0 paise");
             assertThat(s.failure("select app.refund_payment(?, ' ', 100, null)", payment))
                     .hasMessageContaining("gateway's refund id");
+            s.as(SUPER_ADMIN, facility);
             assertThat(s.rows("payment_refunds where payment_id = ?", payment)).isEqualTo(1);
             assertThat(s.rows("journal_entries where facility_id = ?", facility)).isEqualTo(2);
             assertThat(s.string("select concat_ws(' ', status, refunded_paise) from payments where id = ?", payment))
@@ -206,8 +215,10 @@ class OnlineRefundTest {
             assertThat(s.string("select concat_ws(' ', status, refunded_paise) from payments where id = ?", payment))
                     .isEqualTo("refunded 100000");
             assertThat(s.string("select concat_ws(' ', status, paid_paise) from bills where id = ?", bill)).isEqualTo("issued 0");
+            s.as(PAYMENT_WEBHOOK, facility);
             assertThat(s.failure("select app.refund_payment(?, 'rfnd_limit_6', 1, null)", payment))
                     .hasMessageContaining("more than the 0 paise left");
+            s.as(SUPER_ADMIN, facility);
             assertThat(trialBalance(s, facility)).isEqualTo("0");
         }
     }
@@ -272,16 +283,13 @@ class OnlineRefundTest {
     }
 
     @Test
-    void onlyBillingStaffOrTheWebhookOfThePaymentsFacilityRefund() throws Exception {
+    void onlyThePaymentWebhookOfThePaymentsFacilityRecordsARefund() throws Exception {
         try (AppSession s = AppSession.open()) {
             UUID elsewhere = facility(s, "perm", "0.011", "0.012", "platform");
             UUID foreign = capture(s, issuedBill(s, elsewhere, 10_000), "pay_perm_other", "card", 10_000);
 
             s.as(SANJEEVANI_BILLING, SANJEEVANI);
             UUID payment = capture(s, ANIL_ISSUED_BILL, "pay_perm", "upi", 100);
-            // another facility's payment is not found
-            assertThat(refused(s, "select app.refund_payment(?, 'rfnd_perm_1', 100, null)", foreign))
-                    .contains("not found").startsWith("P0002 ");
             // the app role writes no refund itself
             assertThat(s.failure("""
                     insert into payment_refunds (facility_id, payment_id, bill_id, patient_id, gateway, gateway_refund_id,
@@ -290,14 +298,19 @@ class OnlineRefundTest {
                     select facility_id, id, bill_id, patient_id, gateway, 'r', 1, created_by, 0, 0, 1, gen_random_uuid()
                     from payments where id = ?""", payment)).hasMessageContaining("permission denied");
 
-            for (UUID who : List.of(SANJEEVANI_DOCTOR, PARTITION_UPKEEP)) {
+            // a refund is the gateway's report: no staff permission records one, nor an admin, nor another system principal
+            for (UUID who : List.of(SANJEEVANI_BILLING, SANJEEVANI_ADMIN, SUPER_ADMIN, SANJEEVANI_DOCTOR, PARTITION_UPKEEP)) {
                 s.as(who, SANJEEVANI);
                 assertThat(refused(s, "select app.refund_payment(?, 'rfnd_perm_2', 100, null)", payment))
-                        .contains("needs billing.manage").startsWith("42501 ");
+                        .as("refund by %s", who)
+                        .contains("recorded only from the payment gateway").startsWith("42501 ");
             }
+            // the webhook, in a facility only; another facility's payment is not found there
             s.as(PAYMENT_WEBHOOK, null);
-            assertThat(s.failure("select app.refund_payment(?, 'rfnd_perm_3', 100, null)", payment))
-                    .hasMessageContaining("needs billing.manage");
+            assertThat(refused(s, "select app.refund_payment(?, 'rfnd_perm_3', 100, null)", payment)).startsWith("42501 ");
+            s.as(PAYMENT_WEBHOOK, SANJEEVANI);
+            assertThat(refused(s, "select app.refund_payment(?, 'rfnd_perm_1', 100, null)", foreign))
+                    .contains("not found").startsWith("P0002 ");
             s.as(SUPER_ADMIN, SANJEEVANI);
             assertThat(s.rows("payment_refunds")).isZero();
             assertThat(s.string("select concat_ws(' ', status, refunded_paise) from payments where id = ?", payment))

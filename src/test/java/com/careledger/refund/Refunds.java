@@ -5,12 +5,13 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
+import com.careledger.payment.OnlinePayments;
 import com.careledger.test.AppSession;
 import com.careledger.test.TestFacilities;
 
 /**
- * Refund fixtures: a facility that says who bears the gateway fee on refunds, the refund calls (app.refund_payment,
- * app.refund_cash), and the lines of a refund's entry. Bills, captures, clerks and collections come from
+ * Refund fixtures: a facility that says who bears the gateway fee on refunds, the refund calls (app.refund_payment as
+ * the payment webhook, app.refund_cash), and the lines of a refund's entry. Bills, captures, clerks and collections come from
  * {@code OnlinePayments} and {@code CashCounter}.
  */
 final class Refunds {
@@ -28,9 +29,10 @@ final class Refunds {
                 "{\"refund_gateway_fee_bearer\": \"" + bearer + "\"}", TestFacilities.rates(cardGatewayMdr, cardPlatformMdr));
     }
 
+    /** A refund the gateway reports, recorded as the payment webhook in the session's facility (only it records refunds). */
     static UUID refund(AppSession s, UUID payment, String refundId, long amountPaise) throws SQLException {
-        return UUID.fromString(s.string("select app.refund_payment(?, ?, ?, 'patient asked')::text",
-                payment, refundId, amountPaise));
+        return OnlinePayments.asWebhook(s, () -> UUID.fromString(s.string(
+                "select app.refund_payment(?, ?, ?, 'patient asked')::text", payment, refundId, amountPaise)));
     }
 
     static UUID refundCash(AppSession s, UUID collection, long amountPaise, String key) throws SQLException {

@@ -10,7 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Health-card analytics (app.report_chronic_condition_prevalence, app.report_allergy_prevalence,
- * app.report_insurance_mix): prevalence per facility and category through the GIN indexes, counts of 1 to 4
- * suppressed, and only for those who may report on the facility. The facility is a diagnostic centre, a category
- * the demo data has none of, so its category rows are its own.
+ * app.report_insurance_mix): prevalence per facility and category through the GIN indexes, only for those who may
+ * report on the facility, and no group of fewer than k = 5 patients: such a group disappears, row and all, listed
+ * or not, and so does a row from which subtraction would give one (its complement in the cohort, or a hidden
+ * facility under a category row). The facilities are diagnostic centres, a category the demo data has none of, so
+ * the category rows are the tests' own.
  */
 class HealthCardAnalyticsTest {
 
@@ -31,76 +33,145 @@ class HealthCardAnalyticsTest {
             select scope, category::text, item, patients, patients_shown, cohort, cohort_shown
             from app.report_chronic_condition_prevalence(?::text[]) where facility_id = ? or category = 'diagnostic_centre'""";
 
-    /** Seven patients with cards: five with diabetes (E11), two with hypertension (I10, one of them also E11). */
-    private static Facility sevenPatients(AppSession s) throws SQLException {
-        Facility f = ReportingFixture.facility(s, "cards", "diagnostic_centre");
-        for (int i = 0; i < 7; i++) {
+    /**
+     * {@code patients} patients with cards at a new diagnostic centre; patient i has the chronic conditions whose
+     * ranges hold i: E11 (type 2 diabetes) for i below {@code diabetic}, I10 (hypertension) for i 4 and 5, Z99 for i
+     * below {@code patients − 4} (all but four). Patient 0 is allergic to penicillin; the first five are insured with
+     * Star Health, the sixth under PM-JAY.
+     */
+    private static Facility centre(AppSession s, String tag, int patients, int diabetic) throws SQLException {
+        Facility f = ReportingFixture.facility(s, tag, "diagnostic_centre");
+        for (int i = 0; i < patients; i++) {
             UUID patient = UUID.fromString(s.string("""
                     insert into patients (facility_id, registration_number, full_name)
                     values (?, 'P-' || upper(substr(md5(random()::text), 1, 8)), 'Card Patient') returning id""", f.id()));
             UUID card = UUID.fromString(s.string("select id::text from app.issue_health_card(?)", patient));
-            String conditions = switch (i) {
-                case 0, 1, 2, 3 -> "[{\"code\": \"E11\", \"name\": \"Type 2 diabetes\"}]";
-                case 4 -> "[{\"code\": \"E11\", \"name\": \"Type 2 diabetes\"}, {\"code\": \"I10\", \"name\": \"Hypertension\"}]";
-                case 5 -> "[{\"code\": \"I10\", \"name\": \"Hypertension\"}]";
-                default -> "[]";
-            };
+            List<String> conditions = new ArrayList<>();
+            if (i < diabetic) {
+                conditions.add("{\"code\": \"E11\", \"name\": \"Type 2 diabetes\"}");
+            }
+            if (i == 4 || i == 5) {
+                conditions.add("{\"code\": \"I10\", \"name\": \"Hypertension\"}");
+            }
+            if (i < patients - 4) {
+                conditions.add("{\"code\": \"Z99\", \"name\": \"Dependence on enabling machines\"}");
+            }
             String allergies = i == 0 ? "[{\"substance\": \"Penicillin\", \"severity\": \"severe\"}]" : "[]";
             String insurance = i < 5 ? "[{\"insurer\": \"Star Health\", \"policy_number\": \"SH-" + i + "\"}]"
                     : i == 5 ? "[{\"scheme\": \"PM-JAY\", \"beneficiary_id\": \"B-1\"}]" : "[]";
             s.asDefiner("update health_card_clinical set chronic_conditions = ?::jsonb, allergies = ?::jsonb where card_id = ?",
-                    conditions, allergies, card);
+                    "[" + String.join(", ", conditions) + "]", allergies, card);
             s.asDefiner("update health_cards set insurance = ?::jsonb where id = ?", insurance, card);
         }
         return f;
     }
 
+    /** Twelve patients, five of them diabetic. */
+    private static Facility twelvePatients(AppSession s) throws SQLException {
+        return centre(s, "cards", 12, 5);
+    }
+
     @Test
-    void countsBelowFiveAreSuppressedAndZeroIsShown() throws SQLException {
+    void groupsBelowKDisappearRowAndAllAndNoCountIsLabelled() throws SQLException {
         try (AppSession s = AppSession.openWithDefinerAccess()) {
-            Facility f = sevenPatients(s);
+            Facility f = twelvePatients(s);
             s.as(f.admin(), f.id());
-            String[] codes = {"E11", "I10", "J45"};
-            assertThat(s.table(CONDITIONS, codes, f.id())).containsExactly(
-                    List.of("facility", "diagnostic_centre", "E11", "5", "5", "7", "7"),
-                    Arrays.asList("facility", "diagnostic_centre", "I10", null, "<5", "7", "7"),
-                    List.of("facility", "diagnostic_centre", "J45", "0", "0", "7", "7"),
-                    List.of("category", "diagnostic_centre", "E11", "5", "5", "7", "7"),
-                    Arrays.asList("category", "diagnostic_centre", "I10", null, "<5", "7", "7"),
-                    List.of("category", "diagnostic_centre", "J45", "0", "0", "7", "7"));
-            assertThat(s.table("select item, patients, patients_shown from app.report_allergy_prevalence(null) where scope = 'facility'"))
-                    .containsExactly(Arrays.asList("Penicillin", null, "<5"));
+            // E11 on 5 of 12 is shown; I10 on 2 and J45 on none are absent alike
+            assertThat(s.table(CONDITIONS, new String[] {"E11", "I10", "J45"}, f.id())).containsExactly(
+                    List.of("facility", "diagnostic_centre", "E11", "5", "5", "12", "12"),
+                    List.of("category", "diagnostic_centre", "E11", "5", "5", "12", "12"));
+            assertThat(s.countOf("select 1 from app.report_allergy_prevalence(null)")).isZero();
             assertThat(s.table("select item, patients, patients_shown from app.report_insurance_mix(null) where scope = 'facility'"))
-                    .containsExactly(Arrays.asList("PM-JAY", null, "<5"), List.of("Star Health", "5", "5"));
+                    .containsExactly(List.of("Star Health", "5", "5"));
+            // no row carries a hidden count any more
+            assertThat(s.countOf("select 1 from app.report_chronic_condition_prevalence(null) "
+                    + "where patients is null or patients < 5 or patients_shown = '<5' or cohort - patients < 5")).isZero();
         }
     }
 
     @Test
-    void withNoListEveryValueOnTheCardsIsCounted() throws SQLException {
+    void withNoListOnlyTheValuesOfAtLeastKPatientsAreListed() throws SQLException {
         try (AppSession s = AppSession.openWithDefinerAccess()) {
-            Facility f = sevenPatients(s);
+            Facility f = twelvePatients(s);
             s.as(f.admin(), f.id());
+            // I10 (2 patients) is present on the cards but not listed; Z99 is on 8 of 12 (below)
             assertThat(s.strings("select item from app.report_chronic_condition_prevalence(null) where scope = 'facility'"))
-                    .containsExactly("E11", "I10");
+                    .containsExactly("E11");
+        }
+    }
+
+    @Test
+    void aListOfCodesOnlyPicksRowsOfTheAnswerToNoListSoItTellsNothingBelowK() throws SQLException {
+        try (AppSession s = AppSession.openWithDefinerAccess()) {
+            Facility f = twelvePatients(s);
+            s.as(f.admin(), f.id());
+            List<List<String>> all = s.table("select scope, item, patients, cohort "
+                    + "from app.report_chronic_condition_prevalence(null) order by 1, 2");
+            for (String[] codes : List.of(new String[] {"I10"}, new String[] {"J45"}, new String[] {"I10", "J45"},
+                    new String[] {"E11"}, new String[] {"E11", "I10", "Z99", "J45"})) {
+                List<List<String>> listed = s.table("select scope, item, patients, cohort "
+                        + "from app.report_chronic_condition_prevalence(?::text[]) order by 1, 2", (Object) codes);
+                assertThat(listed).as("codes %s", List.of(codes))
+                        .isEqualTo(all.stream().filter(row -> List.of(codes).contains(row.get(1))).toList());
+            }
+            // a code on two cards and a code on none answer alike: nothing
+            assertThat(s.countOf("select 1 from app.report_chronic_condition_prevalence('{I10}')")).isZero();
+            assertThat(s.countOf("select 1 from app.report_chronic_condition_prevalence('{J45}')")).isZero();
+            assertThat(s.countOf("select 1 from app.report_allergy_prevalence('{Penicillin}')")).isZero();
+            assertThat(s.countOf("select 1 from app.report_insurance_mix('{PM-JAY}')")).isZero();
+        }
+    }
+
+    @Test
+    void aCountWhoseComplementInTheCohortIsBelowKIsHiddenToo() throws SQLException {
+        try (AppSession s = AppSession.openWithDefinerAccess()) {
+            Facility f = twelvePatients(s);
+            s.as(f.admin(), f.id());
+            // Z99 on 8 of 12: shown, the cohort would tell that 4 do not have it
+            assertThat(s.countOf("select 1 from app.report_chronic_condition_prevalence('{Z99}')")).isZero();
+            // nor does a cohort of 7 with 5 diabetics show them (2 without)
+            Facility small = centre(s, "small", 7, 5);
+            s.as(small.admin(), small.id());
+            assertThat(s.countOf("select 1 from app.report_chronic_condition_prevalence('{E11}')")).isZero();
+        }
+    }
+
+    @Test
+    void aCategoryRowThatWouldRevealAHiddenFacilityBySubtractionIsHidden() throws SQLException {
+        try (AppSession s = AppSession.openWithDefinerAccess()) {
+            Facility large = twelvePatients(s);
+            // a second diagnostic centre: 10 patients, 2 diabetic (hidden), none insured with Star Health
+            Facility other = centre(s, "other", 10, 2);
+            s.asDefiner("update health_cards h set insurance = '[]' where exists "
+                    + "(select 1 from patients p where p.card_id = h.id and p.facility_id = ?)", other.id());
+            s.as(SUPER_ADMIN, null);
+            String rows = """
+                    select scope, coalesce(facility_id::text, '-'), item, patients, cohort
+                    from %s where category = 'diagnostic_centre' order by 1 desc, 2""";
+            // E11: the category's 7 minus the large centre's 5 would be the other's 2; so no category row
+            assertThat(s.table(rows.formatted("app.report_chronic_condition_prevalence('{E11}')")))
+                    .containsExactly(List.of("facility", large.id().toString(), "E11", "5", "12"));
+            // Star Health: the other centre has none, so nothing is hidden under the category row, which is shown
+            assertThat(s.table(rows.formatted("app.report_insurance_mix('{Star Health}')"))).containsExactly(
+                    List.of("facility", large.id().toString(), "Star Health", "5", "12"),
+                    List.of("category", "-", "Star Health", "5", "22"));
         }
     }
 
     @Test
     void theSuperAdminSeesEveryFacilityAndOthersOnlyTheirsOrNothing() throws SQLException {
         try (AppSession s = AppSession.openWithDefinerAccess()) {
-            Facility f = sevenPatients(s);
+            Facility f = twelvePatients(s);
             String[] codes = {"E11"};
             s.as(SUPER_ADMIN, null);
             assertThat(s.table(CONDITIONS, codes, f.id())).containsExactly(
-                    List.of("facility", "diagnostic_centre", "E11", "5", "5", "7", "7"),
-                    List.of("category", "diagnostic_centre", "E11", "5", "5", "7", "7"));
-            assertThat(s.count("select count(distinct facility_id) from app.report_chronic_condition_prevalence(?::text[])", (Object) codes))
-                    .isGreaterThan(1);
+                    List.of("facility", "diagnostic_centre", "E11", "5", "5", "12", "12"),
+                    List.of("category", "diagnostic_centre", "E11", "5", "5", "12", "12"));
             // another facility's admin: nothing of this facility or category
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
             assertThat(s.countOf(CONDITIONS, codes, f.id())).isZero();
-            assertThat(s.strings("select distinct facility_id::text from app.report_chronic_condition_prevalence(?::text[]) where scope = 'facility'",
-                    (Object) codes)).containsExactly(SANJEEVANI.toString());
+            assertThat(s.strings("select distinct facility_id::text from app.report_chronic_condition_prevalence(null) "
+                    + "where scope = 'facility'")).isSubsetOf(SANJEEVANI.toString());
             // a clerk without reports.view, a patient, no one: nothing at all
             for (UUID[] who : List.of(new UUID[] {f.clerk(), f.id()}, new UUID[] {PATIENT_ANIL, null}, new UUID[] {null, null})) {
                 s.as(who[0], who[1]);

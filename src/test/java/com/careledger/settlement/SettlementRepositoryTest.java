@@ -21,6 +21,7 @@ import com.careledger.db.public_.enums.SettlementStatus;
 import com.careledger.db.public_.enums.SettlementType;
 import com.careledger.settlement.domain.SettlementRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -62,13 +63,14 @@ class SettlementRepositoryTest {
 
     /** Another user within the same transaction, the way the transaction manager sets one. */
     private void become(UUID user, UUID tenant) {
-        db.execute("select app.set_current_user(?), app.set_current_tenant(?)", user, tenant);
+        db.execute("select app.set_current_user(?, ?), app.set_current_tenant(?)", user,
+                TestSessions.proofOrNone(com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration.DATABASE, user), tenant);
     }
 
     @Test
     void aCashCommissionSettlementFromDraftToPaid() {
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Kolkata"));
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), db -> {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), db -> {
             long total = db.fetchSingle("select total_paise from bills where id = ?", ANIL_ISSUED_BILL).into(Long.class);
             counter.openShift(0);
             counter.collect(ANIL_ISSUED_BILL, total, "settle-repo-1");
@@ -99,7 +101,7 @@ class SettlementRepositoryTest {
 
     @Test
     void staffCannotApproveAndTheRefusalSaysSo() {
-        inRolledBackTransaction(new DbContext(SANJEEVANI_BILLING, SANJEEVANI), db ->
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), db ->
                 assertThatThrownBy(() -> settlements.approve(UUID.randomUUID()))
                         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_ALLOWED)));
     }

@@ -17,36 +17,46 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One transaction of the app's role, rolled back on close: what a request does, with its context set the way
- * {@code RlsTransactionManager} sets it ({@link #as}: a patient's context also becomes the patient role), or
+ * {@code RlsTransactionManager} sets it ({@link #as}: with a proof {@link TestSessions} minted; a patient's context
+ * also becomes the patient role), or
  * tampered with the way injected SQL could ({@link #forge}). Every statement runs in a savepoint, so the
  * transaction goes on after one that fails.
  */
 public final class AppSession implements AutoCloseable {
 
     private static final String SET_CONTEXT =
-            "select app.set_current_user(?), app.set_current_tenant(?), app.current_user_role()::text";
+            "select app.set_current_user(?, ?), app.set_current_tenant(?), app.current_user_role()::text";
 
     public static final String APP_ROLE = "careledger_app";
     public static final String PATIENT_ROLE = "careledger_patient";
 
     private final Connection connection;
 
+    /** Whether the connection may become the definer role ({@link #openWithDefinerAccess}). */
+    private final boolean definerAccess;
+
     /** The role the last {@link #as} chose: what {@link #asDefiner} returns to. */
     private String role = APP_ROLE;
 
-    private AppSession(Connection connection) {
+    private AppSession(Connection connection, boolean definerAccess) {
         this.connection = connection;
+        this.definerAccess = definerAccess;
     }
 
     public static AppSession open() throws SQLException {
         Connection c = TestDatabase.connectAsApp();
         c.setAutoCommit(false);
-        return new AppSession(c);
+        return new AppSession(c, false);
     }
 
     /** An app session on a connection already in the app role with auto-commit off ({@link CommittedDatabase}). */
     static AppSession on(Connection connection) {
-        return new AppSession(connection);
+        return new AppSession(connection, false);
+    }
+
+    /** {@link #on} for a superuser connection that has become the app role ({@link CommittedDatabase}). */
+    static AppSession onWithDefinerAccess(Connection connection) {
+        return new AppSession(connection, true);
     }
 
     /**
@@ -59,7 +69,7 @@ public final class AppSession implements AutoCloseable {
         try (Statement st = c.createStatement()) {
             st.execute("set local role careledger_app");
         }
-        return new AppSession(c);
+        return new AppSession(c, true);
     }
 
     /** Runs one write as the definer role (only in a session from {@link #openWithDefinerAccess}), then is the app role again. */
@@ -80,10 +90,46 @@ public final class AppSession implements AutoCloseable {
      * (set here explicitly, so a session may switch from a patient back to staff).
      */
     public AppSession as(@Nullable UUID user, @Nullable UUID tenant) throws SQLException {
+        return as(user, user == null ? null : proofOf(user), tenant);
+    }
+
+    /** A kept proof for a committed user; in a session with definer access, one minted here for a user made here. */
+    private String proofOf(UUID user) throws SQLException {
+        String proof = TestSessions.proof(connection.getCatalog(), user);
+        if (proof != null) {
+            return proof;
+        }
+        if (definerAccess) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("set local role careledger_definer");
+                try {
+                    if (exists(user)) {
+                        return TestSessions.mintIn(connection, user);
+                    }
+                } finally {
+                    st.execute("set local role " + role);
+                }
+            }
+        }
+        return "no-such-user-" + UUID.randomUUID();
+    }
+
+    private boolean exists(UUID user) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select count(*) from users where id = ?")) {
+            ps.setObject(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** {@link #as(UUID, UUID)} with a proof of the test's choosing: a token it minted, or one that should fail. */
+    public AppSession as(@Nullable UUID user, @Nullable String proof, @Nullable UUID tenant) throws SQLException {
         String userRole;
         try (PreparedStatement ps = connection.prepareStatement(SET_CONTEXT)) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, proof);
+            ps.setObject(3, tenant, Types.OTHER);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 userRole = rs.getString(3);

@@ -104,7 +104,7 @@ public final class CommittedDatabase {
             st.execute("set role " + EmbeddedPostgresAutoConfiguration.APP_ROLE);
         }
         c.setAutoCommit(false);
-        return AppSession.on(c);
+        return AppSession.onWithDefinerAccess(c);
     }
 
     /**

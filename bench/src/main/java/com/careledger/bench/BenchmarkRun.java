@@ -73,9 +73,10 @@ final class BenchmarkRun {
     }
 
     static void context(Connection c, UUID user, UUID tenant) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, BenchProofs.proof(c, user));
+            ps.setObject(3, tenant, Types.OTHER);
             ps.execute();
         }
     }

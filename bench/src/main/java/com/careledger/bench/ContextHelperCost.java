@@ -24,7 +24,7 @@ final class ContextHelperCost {
             "select app.request_context_cached()",
             "select app.context_is_signed()", "select app.current_user_id()", "select app.current_user_role()",
             "select app.visible_facilities()", "select app.administered_facilities()",
-            "select app.set_current_user(?::uuid), app.set_current_tenant(?::uuid)");
+            "select app.set_current_user(?::uuid, ?), app.set_current_tenant(?::uuid)");
 
     private final BenchmarkRun s;
 
@@ -39,7 +39,8 @@ final class ContextHelperCost {
                 try (PreparedStatement ps = app.prepareStatement(sql)) {
                     if (sql.contains("?")) {
                         ps.setObject(1, s.facilityAdmin, Types.OTHER);
-                        ps.setObject(2, s.facility, Types.OTHER);
+                        ps.setString(2, BenchProofs.proof(app, s.facilityAdmin));
+                        ps.setObject(3, s.facility, Types.OTHER);
                     }
                     double[] t = new double[s.it.rlsRounds()];
                     for (int i = 0; i < s.it.warmup() + s.it.rlsRounds(); i++) {
@@ -48,7 +49,7 @@ final class ContextHelperCost {
                             t[i - s.it.warmup()] = ms;
                         }
                     }
-                    HelperRow row = new HelperRow(sql.replace("?::uuid", "…"), median(t));
+                    HelperRow row = new HelperRow(sql.replace("?::uuid", "…").replace("?", "…"), median(t));
                     s.log("helper %-60s %8.3f ms", row.call(), row.ms());
                     out.add(row);
                 }

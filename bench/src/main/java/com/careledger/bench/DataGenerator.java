@@ -50,6 +50,7 @@ public final class DataGenerator {
     /** Where to write: a JDBC URL and a login that may SET ROLE to careledger_app and careledger_definer. */
     public record Target(String url, String user, String password) {
         Connection connect() throws SQLException {
+            BenchProofs.register(this);
             return DriverManager.getConnection(url, user, password);
         }
     }

@@ -8,13 +8,17 @@ import java.util.UUID;
 import com.careledger.bench.BillWriter.IssuedBill;
 
 /**
- * A day's online payments, as the billing clerk: the whole bill, or half of it when the rest is paid in cash
- * ({@link CashWriter}), over the planned methods and gateways. The portal's flow where its functions exist: an
- * order at the gateway for the bill ({@code app.create_payment_order}), now and then a first attempt the bank
- * declines ({@code app.record_payment_failed}), then the capture ({@code app.capture_payment}); 3 % of payments
- * refunded ({@code app.refund_payment}), half in full and half in part.
+ * A day's online payments: the whole bill, or half of it when the rest is paid in cash ({@link CashWriter}), over the
+ * planned methods and gateways. The portal's flow where its functions exist: the billing clerk creates an order at
+ * the gateway for the bill ({@code app.create_payment_order}); what the gateway reports is recorded as the
+ * payment-webhook system principal, the only one that may: now and then a first attempt the bank declines
+ * ({@code app.record_payment_failed}), then the capture ({@code app.capture_payment}); 3 % of payments refunded
+ * ({@code app.refund_payment}), half in full and half in part. The context is the clerk's again at the end.
  */
 final class OnlinePaymentWriter {
+
+    /** The payment-webhook system principal (V0002__request_context.sql). */
+    static final UUID PAYMENT_WEBHOOK = UUID.fromString("00000000-0000-4000-8000-000000000003");
 
     private final WorkerSql sql;
     private final GeneratorRun run;
@@ -62,6 +66,23 @@ final class OnlinePaymentWriter {
                     order by u.n""",
                     sql.uuidArray(payBills.toArray()), sql.textArray(gateways.toArray(String[]::new)),
                     sql.textArray(orders.toArray(String[]::new)), sql.longArray(amounts.toArray(Long[]::new)));
+        }
+        if (payBills.isEmpty()) {
+            return;
+        }
+        sql.context(PAYMENT_WEBHOOK, f.id());
+        try {
+            record(payBills, gateways, orders, payIds, methods, amounts, payRefund, payFailedFirst);
+        } finally {
+            sql.context(f.clerk(), f.id());
+        }
+    }
+
+    /** What the gateway reports of the day's orders, as the payment webhook. */
+    private void record(List<Object> payBills, List<String> gateways, List<String> orders, List<String> payIds,
+                        List<String> methods, List<Long> amounts, List<Boolean> payRefund, List<Boolean> payFailedFirst)
+            throws SQLException {
+        if (run.paymentOrders()) {
             List<String> failGateways = new ArrayList<>(), failOrders = new ArrayList<>(), failIds = new ArrayList<>(),
                     failMethods = new ArrayList<>();
             for (int k = 0; k < payBills.size(); k++) {
@@ -82,24 +103,22 @@ final class OnlinePaymentWriter {
                         sql.textArray(failMethods.toArray()));
             }
         }
-        if (!payBills.isEmpty()) {
-            List<UUID> payments = sql.uuids("""
-                    select app.capture_payment(u.bill, u.gateway::payment_gateway, u.order_id, u.payment_id,
-                                               u.method::payment_method, u.amount)
-                    from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[]) with ordinality
-                         as u(bill, gateway, order_id, payment_id, method, amount, n)
-                    order by u.n""",
-                    sql.uuidArray(payBills.toArray()), sql.textArray(gateways.toArray(String[]::new)),
-                    sql.textArray(orders.toArray(String[]::new)), sql.textArray(payIds.toArray(String[]::new)),
-                    sql.textArray(methods.toArray(String[]::new)), sql.longArray(amounts.toArray(Long[]::new)));
-            if (run.refunds()) {
-                for (int k = 0; k < payments.size(); k++) {
-                    if (payRefund.get(k)) {
-                        // half of the payments refunded in full, the others in part
-                        long amount = k % 2 == 0 ? amounts.get(k) : Math.max(1, amounts.get(k) / 4);
-                        sql.optional("app.refund_payment", "select app.refund_payment(?, ?, ?, ?)", payments.get(k),
-                                "rfnd_" + payIds.get(k).substring(4), amount, "Service not availed");
-                    }
+        List<UUID> payments = sql.uuids("""
+                select app.capture_payment(u.bill, u.gateway::payment_gateway, u.order_id, u.payment_id,
+                                           u.method::payment_method, u.amount)
+                from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[]) with ordinality
+                     as u(bill, gateway, order_id, payment_id, method, amount, n)
+                order by u.n""",
+                sql.uuidArray(payBills.toArray()), sql.textArray(gateways.toArray(String[]::new)),
+                sql.textArray(orders.toArray(String[]::new)), sql.textArray(payIds.toArray(String[]::new)),
+                sql.textArray(methods.toArray(String[]::new)), sql.longArray(amounts.toArray(Long[]::new)));
+        if (run.refunds()) {
+            for (int k = 0; k < payments.size(); k++) {
+                if (payRefund.get(k)) {
+                    // half of the payments refunded in full, the others in part
+                    long amount = k % 2 == 0 ? amounts.get(k) : Math.max(1, amounts.get(k) / 4);
+                    sql.optional("app.refund_payment", "select app.refund_payment(?, ?, ?, ?)", payments.get(k),
+                            "rfnd_" + payIds.get(k).substring(4), amount, "Service not availed");
                 }
             }
         }

@@ -117,12 +117,13 @@ final class PostingCost {
             }
             double seconds = parallel(n, k -> {
                 Connection c = connections.get(k);
-                try (PreparedStatement ctx = c.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)");
+                try (PreparedStatement ctx = c.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)");
                      PreparedStatement ps = c.prepareStatement("select app.collect_cash(?, ?, ?)")) {
                     int i = 0;
                     for (Bill b : bills.get(k)) {
                         ctx.setObject(1, clerks.get(k), Types.OTHER);
-                        ctx.setObject(2, postingFacility, Types.OTHER);
+                        ctx.setString(2, BenchProofs.proof(c, clerks.get(k)));
+                        ctx.setObject(3, postingFacility, Types.OTHER);
                         ctx.execute();
                         ps.setObject(1, b.id(), Types.OTHER);
                         ps.setLong(2, b.totalPaise());

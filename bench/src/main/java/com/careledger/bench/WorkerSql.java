@@ -34,9 +34,10 @@ final class WorkerSql {
     /** Sets the signed request context of the connection's transaction (timed as "set context"). */
     static void context(Connection c, UUID user, UUID tenant) throws SQLException {
         long t = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("select app.set_current_user(?), app.set_current_tenant(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("select app.set_current_user(?, ?), app.set_current_tenant(?)")) {
             ps.setObject(1, user, Types.OTHER);
-            ps.setObject(2, tenant, Types.OTHER);
+            ps.setString(2, BenchProofs.proof(c, user));
+            ps.setObject(3, tenant, Types.OTHER);
             ps.execute();
         }
         StatementProfile.time("set context", t);

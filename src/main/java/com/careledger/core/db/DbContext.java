@@ -10,18 +10,22 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * Who a database transaction runs for: the values of {@code app.user_id} and {@code app.current_tenant}.
+ * Who a database transaction runs for: the values of {@code app.user_id} and {@code app.current_tenant}, and the
+ * proof the database demands before it enters the user ({@code app.set_current_user}).
  *
- * <p>On a request thread it comes from the signed-in user. Work off the request thread (a scheduler,
- * {@code UI.access} from a background thread) carries its user explicitly with {@link #callAs}, so it
- * never borrows another request's context. No user means no context, and no tenant rows are visible.
+ * <p>On a request thread it comes from the signed-in user, whose proof is the token of the session
+ * {@code app.sign_in} opened. Work off the request thread (a scheduler, {@code UI.access} from a background thread)
+ * carries its context explicitly with {@link #callAs}, so it never borrows another request's context; a system
+ * principal's proof is the job runner's secret ({@link SystemSecret}). No user means no context, and no tenant rows
+ * are visible.
  *
  * @param userId    the signed-in user, or null
  * @param tenantId  the facility the user works in, or null (a super admin who has entered none)
+ * @param proof     the session token or the job runner's secret; null with no user
  */
-public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId) {
+public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId, @Nullable String proof) {
 
-    public static final DbContext NONE = new DbContext(null, null);
+    public static final DbContext NONE = new DbContext(null, null, null);
 
     private static final ThreadLocal<DbContext> EXPLICIT = new ThreadLocal<>();
 
@@ -35,7 +39,18 @@ public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId) {
     }
 
     public static DbContext of(CareLedgerUser user) {
-        return new DbContext(user.id(), user.facilityId());
+        return new DbContext(user.id(), user.facilityId(), user.sessionToken());
+    }
+
+    /** The same user and proof in another facility (null: none). */
+    public DbContext inFacility(@Nullable UUID facility) {
+        return new DbContext(userId, facility, proof);
+    }
+
+    /** Never prints the proof. */
+    @Override
+    public String toString() {
+        return "DbContext[user=" + userId + ", tenant=" + tenantId + "]";
     }
 
     /** Runs work (which opens its own transactions) for the given context on this thread. */

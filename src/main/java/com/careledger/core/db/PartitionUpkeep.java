@@ -28,9 +28,11 @@ public class PartitionUpkeep {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionUpkeep.class);
 
     private final PartitionUpkeepRepository repository;
+    private final SystemSecret systemSecret;
 
-    PartitionUpkeep(PartitionUpkeepRepository repository) {
+    PartitionUpkeep(PartitionUpkeepRepository repository, SystemSecret systemSecret) {
         this.repository = repository;
+        this.systemSecret = systemSecret;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -45,7 +47,7 @@ public class PartitionUpkeep {
 
     /** One run as the partition-upkeep principal, around {@code asOf} (null: today in IST). */
     public List<CreatedPartition> run(@Nullable LocalDate asOf) {
-        return DbContext.callAsUnchecked(new DbContext(SYSTEM_USER, null), () -> repository.maintain(asOf));
+        return DbContext.callAsUnchecked(systemSecret.contextOf(SYSTEM_USER), () -> repository.maintain(asOf));
     }
 
     private void runAndLog() {

@@ -10,11 +10,15 @@ import java.sql.Types;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionDefinition;
 
 /**
  * Opens every transaction with the request context, before its first statement:
- * {@code app.set_current_user} and {@code app.set_current_tenant}, with the values as bind parameters.
+ * {@code app.set_current_user} (the user and the proof: the session token, or a system principal's secret) and
+ * {@code app.set_current_tenant}, with the values as bind parameters. When the database no longer accepts the proof
+ * (the session was revoked or expired, the user or the facility suspended) the transaction does not begin: a
+ * {@link SignInEndedException}, on which the portal ends the sign-in.
  * Those SECURITY DEFINER functions check the user and the tenant and set {@code app.user_id} and
  * {@code app.current_tenant} transaction-locally, signed, so the settings vanish at commit or rollback
  * and a pooled connection never carries one request's context into the next. A transaction for nobody
@@ -30,7 +34,10 @@ public class RlsTransactionManager extends JdbcTransactionManager {
 
     /** The user first: the tenant is checked against it (PostgreSQL evaluates a select list in order). */
     static final String SET_CONTEXT =
-            "select app.set_current_user(?), app.set_current_tenant(?), app.current_user_role()::text";
+            "select app.set_current_user(?, ?), app.set_current_tenant(?), app.current_user_role()::text";
+
+    /** What {@code app.set_current_user} answers when the proof does not hold (invalid_authorization_specification). */
+    static final String SIGN_IN_ENDED = "28000";
 
     /** The database role of a patient's requests; the app's login role may SET it but does not inherit it. */
     public static final String PATIENT_ROLE = "careledger_patient";
@@ -40,6 +47,19 @@ public class RlsTransactionManager extends JdbcTransactionManager {
     public RlsTransactionManager(DataSource dataSource) {
         super(dataSource);
         setEnforceReadOnly(true);
+    }
+
+    /** A sign-in the database ended reaches the caller as itself, not wrapped as a connection failure. */
+    @Override
+    protected void doBegin(Object transaction, TransactionDefinition definition) {
+        try {
+            super.doBegin(transaction, definition);
+        } catch (CannotCreateTransactionException e) {
+            if (e.getCause() instanceof SignInEndedException ended) {
+                throw ended;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -55,7 +75,8 @@ public class RlsTransactionManager extends JdbcTransactionManager {
         DbContext context = DbContext.current();
         try (PreparedStatement ps = con.prepareStatement(SET_CONTEXT)) {
             ps.setObject(1, context.userId(), Types.OTHER);
-            ps.setObject(2, context.tenantId(), Types.OTHER);
+            ps.setString(2, context.proof());
+            ps.setObject(3, context.tenantId(), Types.OTHER);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && "patient".equals(rs.getString(3))) {
                     try (Statement st = con.createStatement()) {
@@ -63,6 +84,11 @@ public class RlsTransactionManager extends JdbcTransactionManager {
                     }
                 }
             }
+        } catch (SQLException e) {
+            if (SIGN_IN_ENDED.equals(e.getSQLState())) {
+                throw new SignInEndedException(e);
+            }
+            throw e;
         }
         super.prepareTransactionalConnection(con, definition);
     }

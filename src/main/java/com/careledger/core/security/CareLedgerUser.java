@@ -10,11 +10,13 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
 /**
- * The signed-in user: who they are, their role, and the facility they belong to (none for the super
- * admin and for patients). The database context of every transaction is taken from it.
+ * The signed-in user: who they are, their role, the facility they belong to (none for the super admin and for
+ * patients), and the token of the session {@code app.sign_in} opened, which the database demands for every
+ * transaction of this user ({@code app.set_current_user}). The database context of every transaction is taken from
+ * it. The portal never holds the password's hash.
  */
 public record CareLedgerUser(UUID id, String email, String displayName, Role role,
-                             @Nullable UUID facilityId, String passwordHash, boolean active)
+                             @Nullable UUID facilityId, String sessionToken)
         implements UserDetails {
 
     /** Roles as the database names them; each grants the Spring authority ROLE_&lt;NAME&gt;. */
@@ -31,9 +33,10 @@ public record CareLedgerUser(UUID id, String email, String displayName, Role rol
         return List.of(new SimpleGrantedAuthority("ROLE_" + role.name()));
     }
 
+    /** The password is checked by the database; the portal keeps none. */
     @Override
-    public String getPassword() {
-        return passwordHash;
+    public @Nullable String getPassword() {
+        return null;
     }
 
     @Override
@@ -41,12 +44,7 @@ public record CareLedgerUser(UUID id, String email, String displayName, Role rol
         return email;
     }
 
-    @Override
-    public boolean isEnabled() {
-        return active;
-    }
-
-    /** Never print the hash. */
+    /** Never prints the token. */
     @Override
     public String toString() {
         return "CareLedgerUser[" + email + ", " + role + "]";

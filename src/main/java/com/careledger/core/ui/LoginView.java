@@ -14,6 +14,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.web.WebAttributes;
 
 /** Sign-in for every role. The form posts to Spring Security's /login; errors come back as ?error. */
@@ -49,6 +50,9 @@ public class LoginView extends Main implements BeforeEnterObserver {
             if (failure instanceof LoginThrottledException throttled) {
                 form.setI18n(i18n("Too many failed sign-ins",
                         "Sign-in for this account is paused. Try again in " + throttled.retryAfterMinutes() + " min."));
+            } else if (failure instanceof DisabledException) {
+                form.setI18n(i18n("This sign-in is suspended",
+                        "Ask your facility's administrator (or the platform, for a suspended facility) to restore it."));
             }
             form.setError(true);
         }

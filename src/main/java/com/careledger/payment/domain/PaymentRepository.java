@@ -11,7 +11,11 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Captures of online payments and the gateway's settlement batches. */
+/**
+ * Online payments: orders, which staff who may bill create, and what the gateway reports of them (authorizations,
+ * failures, captures, refunds), which the database records only for the payment-webhook system principal; and the
+ * gateway's settlement batches.
+ */
 @Repository
 @Transactional
 public class PaymentRepository {
@@ -22,14 +26,17 @@ public class PaymentRepository {
         this.db = db;
     }
 
-    /** Records a captured payment of an issued bill of the current facility; the same gateway payment id again returns it. */
+    /**
+     * Records the gateway's capture of an order of the current facility, of the order's bill and amount (the payment
+     * webhook only); the same gateway payment id again returns it.
+     */
     public UUID capture(UUID bill, PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method,
                         long amountPaise) {
         return db.select(Routines.capturePayment(bill, gateway, orderId, paymentId, method, amountPaise))
                 .fetchSingle().value1();
     }
 
-    /** Records a gateway's settlement batch over captured payments and refunds (super admin). */
+    /** Records a gateway's settlement batch over captured payments and refunds (super admin or the payment webhook). */
     public UUID recordGatewaySettlement(PaymentGateway gateway, String utr, LocalDate settledOn, long statedAmountPaise,
                                         List<UUID> payments, List<UUID> refunds) {
         return db.select(Routines.recordGatewaySettlement(gateway, utr, settledOn, statedAmountPaise,
@@ -37,27 +44,27 @@ public class PaymentRepository {
                 .fetchSingle().value1();
     }
 
-    /** Opens an order at the gateway for an amount of an issued bill (status created). */
+    /** Opens an order at the gateway for an amount of an issued bill, at most what it has outstanding (billing.manage). */
     public UUID createOrder(UUID bill, PaymentGateway gateway, String orderId, long amountPaise) {
         return db.select(Routines.createPaymentOrder(bill, gateway, orderId, amountPaise))
                 .fetchSingle().value1();
     }
 
-    /** The gateway authorized a payment of the order. */
+    /** The gateway authorized a payment of the order (the payment webhook only). */
     public UUID recordAuthorized(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method) {
         return db.select(Routines.recordPaymentAuthorized(gateway, orderId, paymentId, method))
                 .fetchSingle().value1();
     }
 
-    /** The gateway says a payment attempt of the order failed: nothing is booked. */
+    /** The gateway says a payment attempt of the order failed: nothing is booked (the payment webhook only). */
     public UUID recordFailed(PaymentGateway gateway, String orderId, String paymentId, PaymentMethod method, String reason) {
         return db.select(Routines.recordPaymentFailed(gateway, orderId, paymentId, method, reason))
                 .fetchSingle().value1();
     }
 
     /**
-     * Refunds part or all of a captured payment (posting 5 of docs/ledger.md); the same gateway refund id again
-     * returns it.
+     * Records the gateway's refund of part or all of a captured payment (posting 5 of docs/ledger.md; the payment
+     * webhook only); the same gateway refund id again returns it.
      */
     public UUID refund(UUID payment, String gatewayRefundId, long amountPaise, String reason) {
         return db.select(Routines.refundPayment(payment, gatewayRefundId, amountPaise, reason))

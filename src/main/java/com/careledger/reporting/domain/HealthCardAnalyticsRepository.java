@@ -21,14 +21,19 @@ import org.springframework.transaction.annotation.Transactional;
  * Health-card analytics for facility and platform dashboards: how many patients have a chronic condition, an allergy,
  * an insurer or scheme, per facility and per facility category the user may report on
  * ({@code app.report_chronic_condition_prevalence}, {@code app.report_allergy_prevalence},
- * {@code app.report_insurance_mix}). Only counts leave the database, and a count from 1 to 4 arrives as null with the
- * label {@code "<5"}, so no figure singles out a patient.
+ * {@code app.report_insurance_mix}). Only counts leave the database, and only of groups of at least k = 5 patients
+ * whose complement in the cohort is at least k too: a smaller group, or one a shown total would reveal by subtraction,
+ * is not returned at all (docs/reporting.md, "Small groups"), so no figure singles out a patient and no list of codes
+ * tells whether anyone below k has one.
  */
 @Repository
 @Transactional(readOnly = true)
 public class HealthCardAnalyticsRepository {
 
-    /** Per facility ({@code facilityId} set) or per category (null). {@code patients}/{@code cohort} null when 1–4. */
+    /**
+     * Per facility ({@code facilityId} set) or per category (null). {@code patients} and {@code cohort} are at least
+     * k on every row returned; the {@code ...Shown} labels are the same numbers as text.
+     */
     public record Prevalence(Scope scope, @Nullable UUID facilityId, FacilityType category, String item,
                              @Nullable Long patients, String patientsShown, @Nullable Long cohort,
                              String cohortShown) {

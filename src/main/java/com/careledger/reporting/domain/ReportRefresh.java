@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import com.careledger.core.db.DbContext;
+import com.careledger.core.db.SystemSecret;
 import com.careledger.settlement.domain.SettlementPaid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public class ReportRefresh {
     }
 
     private final ReportRefreshRepository repository;
+    private final SystemSecret systemSecret;
     private final ApplicationEventPublisher events;
     private final Executor afterCommitExecutor;
 
@@ -46,9 +48,10 @@ public class ReportRefresh {
      * @param afterCommitExecutor where a refresh after commit runs: Spring Boot's application task executor, so the
      *                            committing request does not wait for it; on the committing thread when there is none
      */
-    ReportRefresh(ReportRefreshRepository repository, ApplicationEventPublisher events,
+    ReportRefresh(ReportRefreshRepository repository, ApplicationEventPublisher events, SystemSecret systemSecret,
                   @Qualifier("applicationTaskExecutor") ObjectProvider<Executor> afterCommitExecutor) {
         this.repository = repository;
+        this.systemSecret = systemSecret;
         this.events = events;
         this.afterCommitExecutor = afterCommitExecutor.getIfAvailable(() -> Runnable::run);
     }
@@ -61,7 +64,7 @@ public class ReportRefresh {
 
     /** Refreshes every view now, as the report-refresh principal, in a transaction of its own. */
     public List<ReportRefreshRepository.RefreshResult> refreshNow() {
-        return DbContext.callAsUnchecked(new DbContext(SYSTEM_USER, null), repository::refreshAll);
+        return DbContext.callAsUnchecked(systemSecret.contextOf(SYSTEM_USER), repository::refreshAll);
     }
 
     /**

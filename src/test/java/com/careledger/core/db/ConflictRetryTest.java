@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import com.careledger.settlement.domain.SettlementRepository;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -21,8 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.interceptor.TransactionInterceptor;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionInterceptor;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -85,7 +86,7 @@ class ConflictRetryTest {
     }
 
     private static <T> T asAdmin(java.util.concurrent.Callable<T> work) throws Exception {
-        return DbContext.callAs(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI), work);
+        return DbContext.callAs(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI), work);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static com.careledger.cash.CashCounter.clerk;
 import static com.careledger.cash.CashCounter.collect;
 import static com.careledger.cash.CashCounter.facility;
 import static com.careledger.cash.CashCounter.openShift;
+import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.payment.OnlinePayments.issuedBill;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.PARTITION_UPKEEP;
@@ -93,15 +94,19 @@ class InputBoundsTest {
             SQLException order = s.sqlFailure("select app.create_payment_order(?, 'razorpay', 'order_huge', ?)", bill, HUGE);
             assertThat(order.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(order.getMessage()).contains("a payment order is of at most 10000000000 paise (₹10 crore)");
+            // a capture (the payment webhook's) is of its order's amount, which is at most what the bill has due
+            s.string("select app.create_payment_order(?, 'razorpay', 'order_fair', 500000)::text", bill);
+            s.as(PAYMENT_WEBHOOK, facility);
             SQLException capture = s.sqlFailure(
-                    "select app.capture_payment(?, 'razorpay', 'order_huge', 'pay_huge', 'card', ?)", bill, HUGE);
+                    "select app.capture_payment(?, 'razorpay', 'order_fair', 'pay_huge', 'card', ?)", bill, HUGE);
             assertThat(capture.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(capture.getMessage()).contains("a payment is of at most 10000000000 paise");
+            assertThat(capture.getMessage()).contains("gateway order order_fair is of 500000 paise: a capture of " + HUGE
+                    + " paise is refused");
             SQLException refund = s.sqlFailure(
                     "select app.refund_payment(?, 'rfnd_huge', ?, 'too much')", UUID.randomUUID(), HUGE);
             assertThat(refund.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(refund.getMessage()).contains("a refund is of at most 10000000000 paise");
-            assertThat(s.rows("payments where facility_id = ?", facility)).isZero();
+            assertThat(s.strings("select status::text from payments where facility_id = ?", facility)).containsExactly("created");
             assertThat(s.rows("payment_refunds where facility_id = ?", facility)).isZero();
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import javax.sql.DataSource;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -30,6 +31,11 @@ class PartitionUpkeepJobTest {
     @EnableTransactionManagement
     @Import({PartitionUpkeepRepository.class, PartitionUpkeep.class})
     static class Wiring {
+        @Bean
+        com.careledger.core.db.SystemSecret systemSecret() {
+            return TestSessions.systemSecret();
+        }
+
         @Bean
         DataSource dataSource() {
             return TestDatabase.appDataSource();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteListenerProvider;
@@ -33,7 +34,7 @@ class RefusalListenerTest {
     PlatformTransactionManager transactions;
 
     private void raise(DSLContext dsl, String sqlState) {
-        DbContext.runAs(new DbContext(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
+        DbContext.runAs(TestSessions.context(TestDatabase.SANJEEVANI_ADMIN, TestDatabase.SANJEEVANI),
                 () -> new TransactionTemplate(transactions).executeWithoutResult(status -> dsl.execute(
                         "do $$ begin raise exception 'no, because' using errcode = '" + sqlState + "'; end $$")));
     }

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -56,25 +58,25 @@ class RlsTransactionManagerTest {
     void alternatingTenantsOnOneConnectionEachSeeOnlyTheirOwnFacility() throws Exception {
         int backend = backendPid(DbContext.NONE);
 
-        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
+        assertThat(visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
 
         // the second tenant's transaction fails after it has read: rollback must leave nothing behind
-        assertThatThrownBy(() -> DbContext.runAs(new DbContext(AROGYA_ADMIN, AROGYA), () -> tx.executeWithoutResult(s -> {
+        assertThatThrownBy(() -> DbContext.runAs(TestSessions.context(AROGYA_ADMIN, AROGYA), () -> tx.executeWithoutResult(s -> {
             assertThat(query("select id from facilities")).containsExactly(AROGYA);
             throw new IllegalStateException("boom mid-transaction");
         }))).hasMessage("boom mid-transaction");
 
-        assertThat(visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
+        assertThat(visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI))).containsExactly(SANJEEVANI);
         assertThat(visibleFacilities(DbContext.NONE)).isEmpty();
-        assertThat(visibleFacilities(new DbContext(AROGYA_ADMIN, AROGYA))).containsExactly(AROGYA);
-        assertThat(visibleFacilities(new DbContext(SUPER_ADMIN, null))).hasSize(DEMO_FACILITIES);
+        assertThat(visibleFacilities(TestSessions.context(AROGYA_ADMIN, AROGYA))).containsExactly(AROGYA);
+        assertThat(visibleFacilities(TestSessions.context(SUPER_ADMIN, null))).hasSize(DEMO_FACILITIES);
 
         assertThat(backendPid(DbContext.NONE)).as("one physical connection throughout").isEqualTo(backend);
     }
 
     @Test
     void theContextDoesNotOutliveItsTransaction() throws Exception {
-        visibleFacilities(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI));
+        visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI));
         try (Connection c = pool.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select coalesce(current_setting('app.user_id', true), ''),"
                      + " coalesce(current_setting('app.current_tenant', true), ''), (select count(*) from facilities)")) {
@@ -87,20 +89,35 @@ class RlsTransactionManagerTest {
 
     @Test
     void aFacilityAdminClaimingAnotherTenantIsRefused() {
-        assertThatThrownBy(() -> visibleFacilities(new DbContext(SANJEEVANI_ADMIN, AROGYA)))
+        assertThatThrownBy(() -> visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, AROGYA)))
                 .rootCause().hasMessageContaining("may not work in facility");
     }
 
     @Test
+    void aSessionEndedInTheDatabaseEndsTheSignInAtTheNextTransaction() throws Exception {
+        String token = TestSessions.freshToken(EmbeddedPostgresAutoConfiguration.DATABASE, SANJEEVANI_ADMIN);
+        DbContext signedIn = new DbContext(SANJEEVANI_ADMIN, SANJEEVANI, token);
+        assertThat(visibleFacilities(signedIn)).containsExactly(SANJEEVANI);
+        try (var c = TestDatabase.connectAsApp(); var ps = c.prepareStatement("select app.sign_out(?)")) {
+            ps.setString(1, token);
+            ps.execute();
+        }
+        assertThatThrownBy(() -> visibleFacilities(signedIn)).isInstanceOf(SignInEndedException.class)
+                .hasMessageContaining("sign in again");
+        assertThat(visibleFacilities(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI)))
+                .as("the user's other sessions go on").containsExactly(SANJEEVANI);
+    }
+
+    @Test
     void theSuperAdminWhoEnteredAFacilitySeesOnlyThatOne() throws Exception {
-        assertThat(visibleFacilities(new DbContext(SUPER_ADMIN, AROGYA))).containsExactly(AROGYA);
+        assertThat(visibleFacilities(TestSessions.context(SUPER_ADMIN, AROGYA))).containsExactly(AROGYA);
     }
 
     @Test
     void readOnlyTransactionsRefuseWrites() {
         TransactionTemplate readOnly = new TransactionTemplate(tx.getTransactionManager());
         readOnly.setReadOnly(true);
-        assertThatThrownBy(() -> DbContext.runAs(new DbContext(SUPER_ADMIN, null), () -> readOnly.executeWithoutResult(s -> {
+        assertThatThrownBy(() -> DbContext.runAs(TestSessions.context(SUPER_ADMIN, null), () -> readOnly.executeWithoutResult(s -> {
             try (Statement st = connection().createStatement()) {
                 st.execute("create temporary table t (x int)");
             } catch (SQLException e) {
@@ -113,7 +130,7 @@ class RlsTransactionManagerTest {
     void aReadOnlyTransactionStillKeepsItsVerifiedContext() throws Exception {
         TransactionTemplate readOnly = new TransactionTemplate(tx.getTransactionManager());
         readOnly.setReadOnly(true);
-        List<String> seen = DbContext.callAs(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), () -> readOnly.execute(s -> {
+        List<String> seen = DbContext.callAs(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), () -> readOnly.execute(s -> {
             try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(
                     "select current_setting('transaction_read_only'), app.request_context_cached()::text,"
                     + " (select string_agg(id::text, ',') from facilities)")) {
@@ -130,15 +147,15 @@ class RlsTransactionManagerTest {
     void aPatientsTransactionRunsAsThePatientRoleAndTheNextOneAsTheAppRoleAgain() throws Exception {
         int backend = backendPid(DbContext.NONE);
         // Anil's issued bill at Sanjeevani, not his draft: the patient role's policy
-        assertThat(roleAndBills(new DbContext(PATIENT_ANIL, null), false))
+        assertThat(roleAndBills(TestSessions.context(PATIENT_ANIL, null), false))
                 .containsExactly("careledger_patient", "b1110000-0000-4000-8000-000000000101");
-        assertThat(roleAndBills(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), false).getFirst()).isEqualTo("careledger_app");
-        assertThat(roleAndBills(new DbContext(SANJEEVANI_ADMIN, SANJEEVANI), false)).hasSizeGreaterThan(2);
+        assertThat(roleAndBills(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), false).getFirst()).isEqualTo("careledger_app");
+        assertThat(roleAndBills(TestSessions.context(SANJEEVANI_ADMIN, SANJEEVANI), false)).hasSizeGreaterThan(2);
         assertThat(roleAndBills(DbContext.NONE, false)).containsExactly("careledger_app");
         // read-only: the role is set before SET TRANSACTION READ ONLY, and the context is still kept
-        assertThat(roleAndBills(new DbContext(PATIENT_ANIL, null), true))
+        assertThat(roleAndBills(TestSessions.context(PATIENT_ANIL, null), true))
                 .containsExactly("careledger_patient", "b1110000-0000-4000-8000-000000000101");
-        assertThat(roleAndBills(new DbContext(AROGYA_ADMIN, AROGYA), true).getFirst()).isEqualTo("careledger_app");
+        assertThat(roleAndBills(TestSessions.context(AROGYA_ADMIN, AROGYA), true).getFirst()).isEqualTo("careledger_app");
         assertThat(backendPid(DbContext.NONE)).as("one physical connection throughout").isEqualTo(backend);
     }
 

@@ -82,7 +82,7 @@ class RowLevelSecurityTest {
 
     @Test
     void theAppRoleCannotReadTheSigningKeyNorSignItself() throws SQLException {
-        for (String attempt : List.of("select key from app.context_key", "select app.context_signature('x', '')")) {
+        for (String attempt : List.of("select key from app.context_key", "select app.context_signature('x', '', '')")) {
             try (Connection fresh = TestDatabase.connectAsApp(); var st = fresh.createStatement()) {
                 assertThatThrownBy(() -> st.executeQuery(attempt)).as(attempt).hasMessageContaining("permission denied");
             }
@@ -96,7 +96,7 @@ class RowLevelSecurityTest {
 
     @Test
     void setCurrentUserRefusesAnUnknownUser() {
-        assertThatThrownBy(() -> context(java.util.UUID.randomUUID(), null)).hasMessageContaining("no active user");
+        assertThatThrownBy(() -> context(java.util.UUID.randomUUID(), null)).hasMessageContaining("the sign-in has ended");
     }
 
     @Test
@@ -134,9 +134,12 @@ class RowLevelSecurityTest {
     }
 
     @Test
-    void theSignInLookupWorksWithoutContextAndOnlyByExactEmail() throws SQLException {
-        assertThat(strings("select role::text from app.find_login('ADMIN@sanjeevani.test')")).containsExactly("facility_admin");
-        assertThat(strings("select role::text from app.find_login('%')")).isEmpty();
+    void theSignInWorksWithoutContextAndOnlyByExactEmail() throws SQLException {
+        String address = "rls-test-" + java.util.UUID.randomUUID();
+        assertThat(strings("select role::text from app.sign_in('ADMIN@sanjeevani.test', ?, ?)", TestDatabase.DEMO_PASSWORD, address))
+                .containsExactly("facility_admin");
+        assertThat(strings("select outcome from app.sign_in('%', ?, ?)", TestDatabase.DEMO_PASSWORD, address))
+                .containsExactly("bad_credentials");
     }
 
     private void context(UUID userId, UUID tenant) throws SQLException {
@@ -151,7 +154,7 @@ class RowLevelSecurityTest {
         return app.rows(table);
     }
 
-    private List<String> strings(String sql) throws SQLException {
-        return app.strings(sql);
+    private List<String> strings(String sql, Object... params) throws SQLException {
+        return app.strings(sql, params);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.careledger.test.TestDatabase;
+import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -30,7 +31,7 @@ class TransactionGuardTest {
     @Test
     void theSameStatementInsideATransactionRunsWithTheContext() {
         var tx = new TransactionTemplate(new RlsTransactionManager(dataSource));
-        Integer count = DbContext.callAsUnchecked(new DbContext(TestDatabase.SUPER_ADMIN, null),
+        Integer count = DbContext.callAsUnchecked(TestSessions.context(TestDatabase.SUPER_ADMIN, null),
                 () -> tx.execute(s -> db.fetchCount(DSL.table("facilities"))));
         assertThat(count).isEqualTo(TestDatabase.DEMO_FACILITIES);
     }
