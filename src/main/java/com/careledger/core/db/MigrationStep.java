@@ -21,8 +21,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  * source of its own, a {@link SimpleDriverDataSource}: no pool, every connection opened for the migration is closed
  * when it ends. Afterwards its password is cleared, and so is {@code spring.flyway.password} in the bound
  * {@link FlywayProperties}. What stays out of reach of this class: an environment variable
- * ({@code SPRING_FLYWAY_PASSWORD}) remains in the process's environment, which Java cannot change; where that matters
- * pass the password in a way that ends with the migration (docs/database.md, "Deployment checklist").
+ * ({@code SPRING_FLYWAY_PASSWORD}) remains in the process's environment, which Java cannot change, and a value in a
+ * property source remains in that source (docs/database.md, "Deployment checklist").
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(Flyway.class)
