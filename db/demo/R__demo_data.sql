@@ -2,8 +2,8 @@
 -- Demo data: loaded only in embedded/demo mode (Flyway reads db/demo only when
 -- no datasource is configured). Never part of a production migration.
 -- Every sign-in's password is the placeholder ${demo_password}.
--- Runs as careledger_owner; rows are written as the definer role because
--- forced row-level security applies to the owner too.
+-- Runs as careledger_migrator; rows are written as the definer role because
+-- forced row-level security applies to the migrator and the owner too.
 -- ============================================================================
 
 set local role careledger_definer;

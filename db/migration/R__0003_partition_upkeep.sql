@@ -347,3 +347,8 @@ revoke all on function app.maintain_partitions(date) from public;
 grant execute on function app.maintain_partitions(date) to careledger_app, careledger_patient;
 comment on function app.maintain_partitions(date) is
   'Daily partition upkeep (IST months): makes partitions ahead, drains the default partition; returns what it made.';
+-- The owner is no member of the definer (db/setup/roles.sql): it executes
+-- only the definer's functions granted to it by name (V0020). Its check of
+-- the caller also needs app.context_is_signed (called by app.current_user_id,
+-- the owner's), defined in a repeatable file before this one.
+grant execute on function app.context_is_signed() to careledger_owner;

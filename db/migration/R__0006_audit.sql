@@ -62,6 +62,9 @@ begin
 end
 $$;
 revoke all on function app.audit_row() from public;
+-- the owner makes the audited tables' partitions, and a partition gets the
+-- parent's triggers only if the owner may execute their function
+grant execute on function app.audit_row() to careledger_owner;
 alter function app.audit_row() owner to careledger_definer;
 
 -- ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import org.jooq.meta.jaxb.Target;
 /**
  * Build step (generate-sources): generates the jOOQ classes from a real PostgreSQL 16 migrated by
  * Flyway, the way production is migrated: roles from db/setup/roles.sql, then db/migration as the
- * owner role. Skipped while db/migration, db/setup, this file and the jOOQ version are unchanged.
+ * migrator role (what it creates then belongs to the owner). Skipped while db/migration, db/setup, this file and the jOOQ version are unchanged.
  *
  * <p>Arguments: project base directory, output directory.
  */
@@ -30,6 +30,7 @@ public final class JooqCodegen {
 
     private static final String DATABASE = "careledger";
     private static final String OWNER = "careledger_owner";
+    private static final String MIGRATOR = "careledger_migrator";
     private static final String PACKAGE = "com.careledger.db";
 
     public static void main(String[] args) throws Exception {
@@ -48,7 +49,7 @@ public final class JooqCodegen {
         try (LocalPostgres pg = LocalPostgres.start(settings)) {
             pg.prepareDatabase(DATABASE, OWNER, Files.readString(base.resolve("db/setup/roles.sql")));
             Flyway.configure()
-                    .dataSource(pg.jdbcUrl(DATABASE), OWNER, "")
+                    .dataSource(pg.jdbcUrl(DATABASE), MIGRATOR, pg.password(MIGRATOR))
                     .locations("filesystem:" + base.resolve("db/migration"))
                     .load()
                     .migrate();
@@ -56,7 +57,7 @@ public final class JooqCodegen {
             GenerationTool.generate(new Configuration()
                     .withLogging(Logging.WARN)
                     .withJdbc(new Jdbc().withDriver("org.postgresql.Driver")
-                            .withUrl(pg.jdbcUrl(DATABASE)).withUser(OWNER).withPassword(""))
+                            .withUrl(pg.jdbcUrl(DATABASE)).withUser(MIGRATOR).withPassword(pg.password(MIGRATOR)))
                     .withGenerator(new Generator()
                             .withDatabase(new Database()
                                     .withName("org.jooq.meta.postgres.PostgresDatabase")

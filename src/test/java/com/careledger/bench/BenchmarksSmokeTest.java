@@ -38,8 +38,8 @@ class BenchmarksSmokeTest {
         }
         server.applyDatabaseSetup(DATABASE);
         String url = server.jdbcUrl(DATABASE);
-        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-        target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
+        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE, server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE));
+        target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, server.password(LocalPostgres.SUPERUSER));
         new DataGenerator(target, Size.SMALL.withFacilities(2), 7, 2, true).run();
         report = new Benchmarks(target, Benchmarks.Iterations.SMOKE, true).run("small");
         markdown = BenchmarkReport.markdown(report, "bench/run --size small --quick");

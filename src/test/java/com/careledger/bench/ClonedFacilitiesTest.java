@@ -101,8 +101,8 @@ class ClonedFacilitiesTest {
                        + " encoding 'UTF8' template template0");
         }
         String url = server.jdbcUrl(name);
-        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-        return new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
+        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE, server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE));
+        return new DataGenerator.Target(url, LocalPostgres.SUPERUSER, server.password(LocalPostgres.SUPERUSER));
     }
 
     @AfterAll

@@ -38,8 +38,8 @@ class DataGeneratorTest {
                        + " encoding 'UTF8' template template0");
         }
         String url = server.jdbcUrl(DATABASE);
-        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-        target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
+        DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE, server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE));
+        target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, server.password(LocalPostgres.SUPERUSER));
         first = new DataGenerator(target, Size.SMALL, SEED, 2, true).run();
     }
 

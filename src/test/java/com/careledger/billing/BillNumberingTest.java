@@ -226,22 +226,22 @@ class BillNumberingTest {
     }
 
     /**
-     * Issued across the boundary (the owner's app.issue_bill_at sets the moment; the app cannot): the last bill of
+     * Issued across the boundary (the definer's app.issue_bill_at sets the moment; the app cannot): the last bill of
      * 2040-41 and the first of 2041-42, each series from 1.
      */
     @Test
     void issuesAcrossTheFinancialYearBoundaryNumberInTheirOwnYears() throws SQLException {
-        try (Connection owner = TestDatabase.connectAsOwner()) {
-            owner.setAutoCommit(false);
+        try (Connection definer = TestDatabase.connectAsDefiner()) {
+            definer.setAutoCommit(false);
             try {
-                query(owner, "select app.set_current_user(?, ?), app.set_current_tenant(?)", SANJEEVANI_BILLING,
-                        TestSessions.proof(owner.getCatalog(), SANJEEVANI_BILLING), SANJEEVANI);
-                assertThat(issueAt(owner, draft(owner), "2041-03-31 23:59:00+05:30")).isEqualTo("SMH/40-41/000001 2041-03-31 2040");
-                assertThat(issueAt(owner, draft(owner), "2041-03-31 18:29:59+00")).isEqualTo("SMH/40-41/000002 2041-03-31 2040");
-                assertThat(issueAt(owner, draft(owner), "2041-04-01 00:00:00+05:30")).isEqualTo("SMH/41-42/000001 2041-04-01 2041");
-                assertThat(issueAt(owner, draft(owner), "2041-03-31 18:30:01+00")).isEqualTo("SMH/41-42/000002 2041-04-01 2041");
+                query(definer, "select app.set_current_user(?, ?), app.set_current_tenant(?)", SANJEEVANI_BILLING,
+                        TestSessions.proof(definer.getCatalog(), SANJEEVANI_BILLING), SANJEEVANI);
+                assertThat(issueAt(definer, draft(definer), "2041-03-31 23:59:00+05:30")).isEqualTo("SMH/40-41/000001 2041-03-31 2040");
+                assertThat(issueAt(definer, draft(definer), "2041-03-31 18:29:59+00")).isEqualTo("SMH/40-41/000002 2041-03-31 2040");
+                assertThat(issueAt(definer, draft(definer), "2041-04-01 00:00:00+05:30")).isEqualTo("SMH/41-42/000001 2041-04-01 2041");
+                assertThat(issueAt(definer, draft(definer), "2041-03-31 18:30:01+00")).isEqualTo("SMH/41-42/000002 2041-04-01 2041");
             } finally {
-                owner.rollback();
+                definer.rollback();
             }
         }
         try (AppSession app = AppSession.open().as(SANJEEVANI_BILLING, SANJEEVANI)) {

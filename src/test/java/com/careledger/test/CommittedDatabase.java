@@ -1,7 +1,6 @@
 package com.careledger.test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ public final class CommittedDatabase {
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             String address = server.jdbcUrl(DATABASE);
             Flyway.configure()
-                    .dataSource(address, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "")
+                    .dataSource(address, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE,
+                            server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE))
                     .locations("classpath:db/migration", "classpath:db/demo")
                     .placeholders(Map.of("demo_password", TestDatabase.DEMO_PASSWORD))
                     .load()
@@ -87,7 +87,8 @@ public final class CommittedDatabase {
 
     /** A session of the app role on a new connection; auto-commit off, nothing committed unless it commits. */
     public static AppSession open() throws SQLException {
-        Connection c = DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.APP_ROLE, "");
+        url();
+        Connection c = TestDatabase.server().connect(DATABASE, EmbeddedPostgresAutoConfiguration.APP_ROLE);
         c.setAutoCommit(false);
         return AppSession.on(c);
     }

@@ -29,7 +29,8 @@ public final class FreshDatabase {
             server.prepareDatabase(database, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             Flyway.configure()
-                    .dataSource(server.jdbcUrl(database), EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "")
+                    .dataSource(server.jdbcUrl(database), EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE,
+                            server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE))
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
@@ -79,7 +78,8 @@ public final class TestDatabase {
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             Flyway.configure()
-                    .dataSource(url(), EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "")
+                    .dataSource(url(), EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE,
+                            server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE))
                     .locations("classpath:db/migration", "classpath:db/demo")
                     .placeholders(Map.of("demo_password", DEMO_PASSWORD))
                     .load()
@@ -109,6 +109,7 @@ public final class TestDatabase {
                     }
                     try {
                         LocalPostgres.deleteRecursively(dir);
+                        Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".passwords"));
                     } finally {
                         lock.release();
                     }
@@ -131,17 +132,45 @@ public final class TestDatabase {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url());
         ds.setUser(EmbeddedPostgresAutoConfiguration.APP_ROLE);
+        ds.setPassword(server().password(EmbeddedPostgresAutoConfiguration.APP_ROLE));
         ds.setReadOnlyMode("ignore");
         return ds;
     }
 
     public static Connection connectAsApp() throws SQLException {
-        return DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.APP_ROLE, "");
+        return server().connect(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.APP_ROLE);
     }
 
-    /** The migration owner: only for what migrations do (DDL), e.g. registering a scratch table for upkeep. */
+    /** The migrator, the role migrations log in as. */
+    public static Connection connectAsMigrator() throws SQLException {
+        return server().connect(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE);
+    }
+
+    /**
+     * The schema owner (which has no login: the migrator becomes it for the session), only for what migrations do
+     * (DDL), e.g. registering a scratch table for upkeep.
+     */
     public static Connection connectAsOwner() throws SQLException {
-        return DriverManager.getConnection(url(), EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
+        return connectAsMigratorBecoming(EmbeddedPostgresAutoConfiguration.OWNER_ROLE);
+    }
+
+    /**
+     * The definer role (no login: the migrator becomes it for the session), for what only definer-owned functions
+     * that the app may not call do, e.g. issuing a bill at a chosen moment.
+     */
+    public static Connection connectAsDefiner() throws SQLException {
+        return connectAsMigratorBecoming("careledger_definer");
+    }
+
+    private static Connection connectAsMigratorBecoming(String role) throws SQLException {
+        Connection c = connectAsMigrator();
+        try (var st = c.createStatement()) {
+            st.execute("set role " + role);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** Superuser, for catalog inspection only. */

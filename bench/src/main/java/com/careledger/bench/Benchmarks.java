@@ -291,9 +291,9 @@ public final class Benchmarks {
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             String url = server.jdbcUrl(EmbeddedPostgresAutoConfiguration.DATABASE);
-            DataGenerator.Target target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, "");
+            DataGenerator.Target target = new DataGenerator.Target(url, LocalPostgres.SUPERUSER, server.password(LocalPostgres.SUPERUSER));
             // an existing data directory is brought to the current schema first, so the run measures this code
-            DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
+            DataGenerator.migrate(url, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE, server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE));
             runAndWrite(target, size, templates, generate, iterations, out, command);
         }
     }

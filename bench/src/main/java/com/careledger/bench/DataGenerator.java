@@ -301,9 +301,9 @@ public final class DataGenerator {
     // Entry point
     // ------------------------------------------------------------------------------------------------
 
-    /** Migrates a database with the product's migrations (no demo data), as the migration owner. */
-    static void migrate(String url, String owner, String password) {
-        Flyway.configure().dataSource(url, owner, password).locations("classpath:db/migration").load().migrate();
+    /** Migrates a database with the product's migrations (no demo data), as the migrator role. */
+    static void migrate(String url, String migrator, String password) {
+        Flyway.configure().dataSource(url, migrator, password).locations("classpath:db/migration").load().migrate();
     }
 
     public static void main(String[] args) throws Exception {
@@ -376,8 +376,8 @@ public final class DataGenerator {
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
                     EmbeddedPostgresAutoConfiguration.rolesScript());
             String url = server.jdbcUrl(EmbeddedPostgresAutoConfiguration.DATABASE);
-            migrate(url, EmbeddedPostgresAutoConfiguration.OWNER_ROLE, "");
-            print(new DataGenerator(new Target(url, LocalPostgres.SUPERUSER, ""), size, seed, workers, false)
+            migrate(url, EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE, server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE));
+            print(new DataGenerator(new Target(url, LocalPostgres.SUPERUSER, server.password(LocalPostgres.SUPERUSER)), size, seed, workers, false)
                     .templates(templates, clone, from).run());
             System.out.println("[bench] data directory: " + server.dataDirectory());
         }

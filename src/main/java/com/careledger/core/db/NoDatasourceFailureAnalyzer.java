@@ -15,8 +15,8 @@ public final class NoDatasourceFailureAnalyzer extends AbstractFailureAnalyzer<D
                 spring.datasource.url        SPRING_DATASOURCE_URL        jdbc:postgresql://<host>:5432/careledger
                 spring.datasource.username   SPRING_DATASOURCE_USERNAME   careledger_app (every request runs as this role)
                 spring.datasource.password   SPRING_DATASOURCE_PASSWORD
-                spring.flyway.user           SPRING_FLYWAY_USER           careledger_owner (migrations run as the schema owner)
-                spring.flyway.password       SPRING_FLYWAY_PASSWORD
+                spring.flyway.user           SPRING_FLYWAY_USER           careledger_migrator (migrations run as this role only)
+                spring.flyway.password       SPRING_FLYWAY_PASSWORD       (cleared from the portal once it has migrated)
             A superuser creates the roles and the database once, with db/setup/roles.sql and db/setup/database.sql
             (README, "External PostgreSQL 16").""";
 

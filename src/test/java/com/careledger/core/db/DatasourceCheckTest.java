@@ -39,6 +39,8 @@ class DatasourceCheckTest {
                             "spring.datasource.password", "SPRING_DATASOURCE_PASSWORD",
                             "spring.flyway.user", "SPRING_FLYWAY_USER",
                             "spring.flyway.password", "SPRING_FLYWAY_PASSWORD");
+                    assertThat(analysis.getAction()).as("the roles to log in as")
+                            .contains("careledger_app", "careledger_migrator").doesNotContain("careledger_owner");
                 });
     }
 

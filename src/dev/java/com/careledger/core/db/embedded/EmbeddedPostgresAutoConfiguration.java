@@ -32,7 +32,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Development and demo mode: with no {@code spring.datasource.url} configured, start a PostgreSQL 16 of
  * our own, create the database roles, and point the app (as {@code careledger_app}) and Flyway (as
- * {@code careledger_owner}) at it. With a datasource configured this whole class is skipped. It lives in
+ * {@code careledger_migrator}) at it, each with its password from the server's password file. With a datasource configured this whole class is skipped. It lives in
  * src/dev, registered in src/dev/resources: development builds, the tests and the jOOQ code generation have
  * it, and the production jar carries neither it nor the PostgreSQL binaries (pom.xml, profiles dev and
  * production), so there a missing datasource stops the start ({@code core.db.DatasourceCheck}).
@@ -44,6 +44,8 @@ public class EmbeddedPostgresAutoConfiguration {
 
     public static final String DATABASE = "careledger";
     public static final String OWNER_ROLE = "careledger_owner";
+    /** The role migrations run as: a member of the owner and the definer, held by the migrate step only. */
+    public static final String MIGRATOR_ROLE = "careledger_migrator";
     public static final String APP_ROLE = "careledger_app";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresAutoConfiguration.class);
@@ -84,16 +86,20 @@ public class EmbeddedPostgresAutoConfiguration {
     JdbcConnectionDetails embeddedAppConnection(LocalPostgres server) {
         return new JdbcConnectionDetails() {
             @Override public String getUsername() { return APP_ROLE; }
-            @Override public String getPassword() { return ""; }
+            @Override public String getPassword() { return server.password(APP_ROLE); }
             @Override public String getJdbcUrl() { return server.jdbcUrl(DATABASE); }
         };
     }
 
+    /**
+     * Flyway's connection: the migrator. Its password is read from the password file when Flyway's data source is
+     * made and kept nowhere in this bean ({@code core.db.MigrationStep} forgets it after the migration).
+     */
     @Bean
-    FlywayConnectionDetails embeddedOwnerConnection(LocalPostgres server) {
+    FlywayConnectionDetails embeddedMigratorConnection(LocalPostgres server) {
         return new FlywayConnectionDetails() {
-            @Override public String getUsername() { return OWNER_ROLE; }
-            @Override public String getPassword() { return ""; }
+            @Override public String getUsername() { return MIGRATOR_ROLE; }
+            @Override public String getPassword() { return server.password(MIGRATOR_ROLE); }
             @Override public String getJdbcUrl() { return server.jdbcUrl(DATABASE); }
         };
     }

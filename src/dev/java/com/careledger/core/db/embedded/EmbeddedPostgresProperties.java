@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled           start the embedded server when no datasource is configured
  * @param dataDirectory     the cluster's data, kept across restarts (git-ignored)
  * @param installDirectory  where the PostgreSQL binaries are unpacked
- * @param port              TCP port on localhost; 0 picks a free one at every start
+ * @param port              TCP port on 127.0.0.1; 0 picks a free one at every start
  * @param ephemeral         a throw-away cluster per JVM (tests): data in a fresh folder, no fsync
  * @param demoData          load the demo facilities and sign-ins from {@code db/demo}
  * @param demoPassword      the password of every demo sign-in

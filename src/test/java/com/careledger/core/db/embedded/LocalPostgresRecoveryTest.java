@@ -26,6 +26,12 @@ class LocalPostgresRecoveryTest {
     @TempDir
     Path dir;
 
+    /** As root the server runs as nobody, which must reach the data directory (JUnit makes its folder private). */
+    @org.junit.jupiter.api.BeforeEach
+    void openTheFolderToTheServer() throws Exception {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     @Test
     void afterTheOwningProcessIsKilledTheNextStartStopsTheOrphanAndKeepsTheData() throws Exception {
         Path data = dir.resolve("data");
@@ -40,7 +46,8 @@ class LocalPostgresRecoveryTest {
             }
             assertThat(line).as("child started a server").isNotNull();
             port = Integer.parseInt(line.substring("READY ".length()));
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres",
+                    LocalPostgres.storedPassword(data, LocalPostgres.SUPERUSER).orElseThrow());
                  Statement st = c.createStatement()) {
                 st.execute("create table kept (note text); insert into kept values ('written before kill -9')");
             }
@@ -75,25 +82,81 @@ class LocalPostgresRecoveryTest {
         }
     }
 
+    /**
+     * A data directory made before the embedded server had passwords (initdb's trusting pg_hba.conf, no password
+     * file, login roles without a password) is upgraded at its next start: the superuser's password is set before
+     * the server listens, pg_hba.conf trusts no one, and every login role gets a password.
+     */
     @Test
-    void asRootWithoutUserNamespacesItRunsAsNobodyThroughSetpriv() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "only root needs a way around PostgreSQL's refusal to run as root");
-        // nobody must be able to reach the data directory (JUnit makes its temporary folder private)
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path data = dir.resolve("setpriv");
-        System.setProperty("careledger.embedded-postgres.run-as", "setpriv");
+    void aDataDirectoryMadeBeforePasswordsGetsThemAtItsNextStart() throws Exception {
+        Path data = dir.resolve("legacy");
         try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
-            try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("select 1")) {
-                assertThat(rs.next()).isTrue();
+            try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
+                st.execute("create role legacy_app login");
+                st.execute("alter role postgres password null");
             }
-            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
-            assertThat(Files.readString(Path.of("/proc", Long.toString(postmaster), "status")))
-                    .containsPattern("(?m)^Uid:\\s+65534\\s");
-        } finally {
-            System.clearProperty("careledger.embedded-postgres.run-as");
         }
+        Files.writeString(data.resolve("pg_hba.conf"),
+                "local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n");
+        Files.delete(passwordFile(data));
+
+        try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
+            pg.prepareDatabase("legacy", "legacy_app", "select 1");
+            assertThat(Files.readString(data.resolve("pg_hba.conf"))).doesNotContain("trust");
+            assertThat(passwordFile(data)).exists();
+            try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         select string_agg(rolname, ' ' order by rolname) from pg_authid
+                         where rolcanlogin and rolpassword like 'SCRAM-SHA-256$%'""")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("legacy_app postgres");
+            }
+            try (Connection c = pg.connect("postgres", "legacy_app")) {
+                assertThat(c.isValid(5)).isTrue();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "").close())
+                    .hasMessageContaining("password");
+        }
+    }
+
+    /** As root the server runs as nobody: a data directory it cannot reach moves to root's folder in the temporary directory. */
+    @Test
+    void asRootADataDirectoryInAPrivateFolderMovesToOneTheServerCanReach() throws Exception {
+        Path closed = Files.createDirectory(dir.resolve("closed"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path data = closed.resolve("data");
+        if (((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0) {
+            // the server's user (nobody) cannot enter the folder: the data goes to root's folder in the temporary directory
+            try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
+                assertThat(note(pg, "select current_user")).isEqualTo("postgres");
+                assertThat(pg.dataDirectory()).isNotEqualTo(data)
+                        .startsWith(Path.of(System.getProperty("java.io.tmpdir"), "careledger-postgres-data"));
+                assertThat(pg.passwordFile()).exists();
+            }
+            assertThat(data).doesNotExist();
+            try (LocalPostgres again = LocalPostgres.start(settings(data))) {
+                assertThat(again.dataDirectory()).as("the same checkout finds its data again")
+                        .isEqualTo(LocalPostgres.reachableDataDirectory(data));
+            }
+            LocalPostgres.deleteRecursively(LocalPostgres.reachableDataDirectory(data).getParent());
+        } else {
+            try (LocalPostgres pg = LocalPostgres.start(settings(data))) {
+                assertThat(note(pg, "select current_user")).isEqualTo("postgres");
+            }
+        }
+    }
+
+    private static String note(LocalPostgres pg, String sql) throws Exception {
+        try (Connection c = pg.connectAsSuperuser("postgres"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static Path passwordFile(Path data) {
+        return data.resolveSibling(data.getFileName() + ".passwords");
     }
 
     private static String note(LocalPostgres pg) throws Exception {
