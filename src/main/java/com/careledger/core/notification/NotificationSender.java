@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends what the database queued (invitations, sign-up and password-reset links), acting as the notification-sender
- * system principal, which only the job runner's secret enters: every {@code careledger.notifications.interval}
- * (default 10 seconds) it takes pending messages ({@code app.take_notifications}, one transaction), writes each in
+ * system principal, which only the job runner's secret enters: on {@code careledger.notifications.cron} (default
+ * every 10 seconds; {@code -} turns the schedule off, as the browser tests do, which run it themselves) it takes pending messages ({@code app.take_notifications}, one transaction), writes each in
  * words with its link on {@code careledger.base-url}, hands it to the {@link MailPort} (or {@link SmsPort}) and marks
  * it sent (a transaction per message). A message the port refuses stays taken and is taken again after 10 minutes,
  * with a new link. The ports default to writing to the log ({@link LoggingMailPort}, {@link LoggingSmsPort}).
@@ -47,8 +47,7 @@ public class NotificationSender {
         this.baseUrl = baseUrl;
     }
 
-    @Scheduled(fixedDelayString = "${careledger.notifications.interval:PT10S}",
-               initialDelayString = "${careledger.notifications.initial-delay:PT10S}")
+    @Scheduled(cron = "${careledger.notifications.cron:*/10 * * * * *}")
     void scheduled() {
         try {
             sendPending();
