@@ -175,6 +175,11 @@ create or replace trigger audit_log_is_append_only
   before update or delete on audit_log
   for each row execute function app.refuse_change();
 
+-- Nor are the seals of the audit log (audit_seal.seals belongs to the definer role).
+create or replace trigger seals_are_append_only
+  before update or delete on audit_seal.seals
+  for each row execute function app.refuse_change();
+
 create or replace trigger ledger_accounts_are_fixed
   before update or delete on ledger_accounts
   for each row execute function app.refuse_change();

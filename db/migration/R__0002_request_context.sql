@@ -494,10 +494,15 @@ begin
         tenant_id = excluded.tenant_id, role = excluded.role, home_facility = excluded.home_facility,
         visible = excluded.visible, administered = excluded.administered, permissions = excluded.permissions,
         session_setting = excluded.session_setting;
-  -- now and then, forget processes that have ended
+  -- now and then, forget processes that have ended: only rows untouched for an hour (a live process rewrites its
+  -- row at every transaction, and process ids are reused), and never one another transaction holds (skip locked),
+  -- so this never waits for, nor holds up, a process setting its own context
   if random() < 0.01 then
     delete from app.request_contexts r
-    where not exists (select 1 from pg_stat_activity x where x.pid = r.backend_pid);
+    where r.backend_pid in (select k.backend_pid from app.request_contexts k
+                            where k.transaction_start < now() - interval '1 hour'
+                              and not exists (select 1 from pg_stat_activity x where x.pid = k.backend_pid)
+                            for update skip locked);
   end if;
 end
 $$;

@@ -480,14 +480,16 @@ alter function app.find_patients_by_national_id(national_id_kind, text, text) ow
 -- ----------------------------------------------------------------------------
 -- Reading a number back (an insurance claim under PM-JAY needs the Aadhaar):
 -- the holder, or staff who manage patients where the card is registered.
--- A wrong key fails in pgcrypto ("Wrong key or corrupt data").
+-- A wrong key fails in pgcrypto ("Wrong key or corrupt data"). The read is
+-- recorded in the audit log (app.record_phi_read).
 -- ----------------------------------------------------------------------------
 create or replace function app.reveal_national_id(p_card uuid, p_kind national_id_kind, p_encryption_key text) returns text
-language plpgsql stable security definer
+language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_ciphertext bytea;
+  v_number text;
 begin
   perform app.require_key(p_encryption_key, 'national id encryption');
   if not (app.is_card_holder(p_card)
@@ -495,7 +497,12 @@ begin
     raise exception 'not allowed to read national ids of card %', p_card using errcode = 'insufficient_privilege';
   end if;
   select n.ciphertext into v_ciphertext from public.national_ids n where n.card_id = p_card and n.kind = p_kind;
-  return extensions.pgp_sym_decrypt(v_ciphertext, p_encryption_key);
+  v_number := extensions.pgp_sym_decrypt(v_ciphertext, p_encryption_key);
+  if v_number is not null then
+    perform app.record_phi_read('app.reveal_national_id', 'national_ids',
+                                jsonb_build_array(jsonb_build_object('card_id', p_card, 'kind', p_kind)), array['number'], null);
+  end if;
+  return v_number;
 end
 $$;
 revoke all on function app.reveal_national_id(uuid, national_id_kind, text) from public;
@@ -508,22 +515,26 @@ alter function app.reveal_national_id(uuid, national_id_kind, text) owner to car
 --   digits: a substring of the phone or the card number (4 digits or more).
 -- A query of more than 100 characters is refused before any search. At most
 -- p_max rows (1 to 100), best first. Clinical fields (blood group, allergies,
--- chronic conditions) only for a user with clinical.read. Nothing
--- without a current tenant the user may see (a super admin must enter one).
--- The query is run by EXECUTE so that it is planned for the values at hand:
--- a generic plan cannot know that a search string is selective.
+-- chronic conditions) only for a user with clinical.read, and then the read of
+-- every card returned is recorded in the audit log (app.record_phi_read).
+-- Nothing without a current tenant the user may see (a super admin must enter
+-- one). The query is run by EXECUTE so that it is planned for the values at
+-- hand: a generic plan cannot know that a search string is selective.
 -- ----------------------------------------------------------------------------
 create or replace function app.search_patients(p_query text, p_max integer default 20)
 returns table (patient_id uuid, facility_id uuid, registration_number text, full_name text,
                date_of_birth date, sex sex, phone text, card_id uuid, card_number text,
                blood_group text, allergies jsonb, chronic_conditions jsonb, score real)
-language plpgsql stable security definer
+language plpgsql volatile security definer
 set search_path = pg_catalog, public, extensions, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
   v_query text;
   v_digits text;
+  v_clinical boolean;
+  v_read jsonb := '[]';
+  r record;
 begin
   -- before any work on it: a long query would cost the trigram search seconds
   if length(p_query) > 100 then
@@ -534,7 +545,8 @@ begin
   if v_tenant is null or not (v_tenant = any (app.visible_facilities())) or length(v_query) < 3 then
     return;
   end if;
-  return query execute $sql$
+  v_clinical := coalesce(app.has_permission('clinical.read'), false);
+  for r in execute $sql$
     with hits as (
       select p.id, word_similarity($2, p.full_name) as score
       from public.patients p
@@ -553,7 +565,8 @@ begin
       select h.id, max(h.score) as score from hits h group by h.id order by 2 desc, 1 limit $5
     )
     select p.id, p.facility_id, p.registration_number, p.full_name, p.date_of_birth, p.sex, p.phone,
-           c.id, c.card_number, k.blood_group, k.allergies, k.chronic_conditions, b.score::real
+           c.id as card_id, c.card_number, k.card_id is not null as clinical,
+           k.blood_group, k.allergies, k.chronic_conditions, b.score::real as score
     from best b
     join public.patients p on p.id = b.id
     left join public.health_cards c on c.id = p.card_id
@@ -565,12 +578,87 @@ begin
         '%' || replace(replace(replace(v_query, '\', '\\'), '%', '\%'), '_', '\_') || '%',
         v_digits,
         least(greatest(coalesce(p_max, 20), 1), 100),
-        coalesce(app.has_permission('clinical.read'), false);
+        v_clinical
+  loop
+    patient_id := r.id;
+    facility_id := r.facility_id;
+    registration_number := r.registration_number;
+    full_name := r.full_name;
+    date_of_birth := r.date_of_birth;
+    sex := r.sex;
+    phone := r.phone;
+    card_id := r.card_id;
+    card_number := r.card_number;
+    blood_group := r.blood_group;
+    allergies := r.allergies;
+    chronic_conditions := r.chronic_conditions;
+    score := r.score;
+    if r.clinical then
+      v_read := v_read || jsonb_build_object('card_id', r.card_id, 'patient_id', r.id);
+    end if;
+    return next;
+  end loop;
+  if jsonb_array_length(v_read) > 0 then
+    perform app.record_phi_read('app.search_patients', 'health_card_clinical', v_read,
+                                array['blood_group', 'allergies', 'chronic_conditions'], null);
+  end if;
 end
 $$;
 revoke all on function app.search_patients(text, integer) from public;
 grant execute on function app.search_patients(text, integer) to careledger_app, careledger_patient;
 alter function app.search_patients(text, integer) owner to careledger_definer;
+
+-- ----------------------------------------------------------------------------
+-- Reading a health card: number, printed name and insurance for whoever may see
+-- the card (its holder; staff and admins of a facility where it is registered,
+-- the super admin where it is registered anywhere), and the clinical record
+-- (blood group, medical history, allergies, chronic conditions) for its holder
+-- and for staff with clinical.read at the current facility where it is
+-- registered; the clinical columns are null for anyone else. The read, with
+-- the fields returned and the reason when given (staff only, at most 200
+-- characters), is recorded in the audit log in the same transaction. A card
+-- the caller may not see returns no row and records nothing.
+-- ----------------------------------------------------------------------------
+create or replace function app.read_health_card(p_card uuid, p_purpose text default null)
+returns table (card_id uuid, card_number text, holder_name text, insurance jsonb, clinical_shown boolean,
+               blood_group text, medical_history jsonb, allergies jsonb, chronic_conditions jsonb)
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_holder boolean := app.is_card_holder(p_card);
+  v_clinical boolean;
+begin
+  perform app.check_read_purpose(p_purpose);
+  if not (v_holder or exists (select 1 from public.patients p
+                              where p.card_id = p_card and p.facility_id = any (app.visible_facilities()))) then
+    return;
+  end if;
+  v_clinical := v_holder or (coalesce(app.has_permission('clinical.read'), false) and app.card_registered_here(p_card));
+  select c.id, c.card_number, c.holder_name, c.insurance, v_clinical,
+         case when v_clinical then k.blood_group end, case when v_clinical then k.medical_history end,
+         case when v_clinical then k.allergies end, case when v_clinical then k.chronic_conditions end
+    into card_id, card_number, holder_name, insurance, clinical_shown,
+         blood_group, medical_history, allergies, chronic_conditions
+  from public.health_cards c
+  left join public.health_card_clinical k on k.card_id = c.id
+  where c.id = p_card;
+  if not found then
+    return;
+  end if;
+  perform app.record_phi_read('app.read_health_card', 'health_cards', jsonb_build_array(jsonb_build_object('card_id', p_card)),
+                              case when v_clinical
+                                   then array['insurance', 'blood_group', 'medical_history', 'allergies', 'chronic_conditions']
+                                   else array['insurance'] end,
+                              p_purpose);
+  return next;
+end
+$$;
+revoke all on function app.read_health_card(uuid, text) from public;
+grant execute on function app.read_health_card(uuid, text) to careledger_app, careledger_patient;
+alter function app.read_health_card(uuid, text) owner to careledger_definer;
+comment on function app.read_health_card(uuid, text) is
+  'A health card with its insurance, and its clinical record where the caller may read it; the read is recorded in the audit log.';
 
 -- ----------------------------------------------------------------------------
 -- Triggers of this area's functions (create or replace: re-run with the file).

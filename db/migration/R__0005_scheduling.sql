@@ -163,6 +163,52 @@ end
 $$;
 
 -- ----------------------------------------------------------------------------
+-- Reading an appointment's clinical notes, oldest first: staff with
+-- clinical.read at the current facility, as the notes' policy allows. The read
+-- (the appointment and its patient, and the reason when given: at most 200
+-- characters) is recorded in the audit log in the same transaction; an
+-- appointment the caller may not read, or one without notes, returns nothing
+-- and records nothing.
+-- ----------------------------------------------------------------------------
+create or replace function app.read_appointment_notes(p_appointment uuid, p_purpose text default null)
+returns table (note_id uuid, appointment_id uuid, body text, written_by uuid, written_at timestamptz)
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_tenant uuid := app.current_tenant();
+  v_patient uuid;
+  v_found boolean := false;
+begin
+  perform app.check_read_purpose(p_purpose);
+  if v_tenant is null or not (v_tenant = any (app.visible_facilities()))
+     or not coalesce(app.has_permission('clinical.read'), false) then
+    return;
+  end if;
+  for note_id, appointment_id, body, written_by, written_at in
+    select n.id, n.appointment_id, n.body, n.written_by, n.written_at
+    from public.appointment_notes n
+    where n.facility_id = v_tenant and n.appointment_id = p_appointment
+    order by n.written_at, n.id
+  loop
+    v_found := true;
+    return next;
+  end loop;
+  if v_found then
+    select a.patient_id into v_patient from public.appointments a where a.facility_id = v_tenant and a.id = p_appointment;
+    perform app.record_phi_read('app.read_appointment_notes', 'appointment_notes',
+                                jsonb_build_array(jsonb_build_object('appointment_id', p_appointment, 'patient_id', v_patient)),
+                                array['body'], p_purpose);
+  end if;
+end
+$$;
+revoke all on function app.read_appointment_notes(uuid, text) from public;
+grant execute on function app.read_appointment_notes(uuid, text) to careledger_app, careledger_patient;
+alter function app.read_appointment_notes(uuid, text) owner to careledger_definer;
+comment on function app.read_appointment_notes(uuid, text) is
+  'An appointment''s clinical notes for staff with clinical.read at the current facility; the read is recorded in the audit log.';
+
+-- ----------------------------------------------------------------------------
 -- Triggers of this area's functions (create or replace: re-run with the file).
 -- ----------------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
--- One line per catalog fact of the CareLedger schemas (app, public), normalised so that two databases migrated
+-- One line per catalog fact of the CareLedger schemas (app, audit_seal, public), normalised so that two databases migrated
 -- on different days compare equal: monthly partitions lose their dates, and lines are sorted. Run as a superuser.
 with ns as (
-  select oid, nspname from pg_namespace where nspname in ('app', 'public')
+  select oid, nspname from pg_namespace where nspname in ('app', 'audit_seal', 'public')
 ), rel as (
   select c.*, n.nspname from pg_class c join ns n on n.oid = c.relnamespace
   where c.relname <> 'flyway_schema_history' and c.relname not like 'flyway_schema_history%'
 ), facts(line) as (
   select format('schema %s owner=%s acl=%s', n.nspname, pg_get_userbyid(n.nspowner), (select string_agg(x::text, ',' order by x::text) from unnest(n.nspacl) x))
-  from pg_namespace n where n.nspname in ('app', 'public')
+  from pg_namespace n where n.nspname in ('app', 'audit_seal', 'public')
   union all
   select format('extension %s', e.extname) from pg_extension e
   union all

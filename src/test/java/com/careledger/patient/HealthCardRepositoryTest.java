@@ -2,8 +2,11 @@ package com.careledger.patient;
 
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.PATIENT_ANIL;
+import static com.careledger.test.TestDatabase.RAHUL_CARD;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
+import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
+import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +16,7 @@ import com.careledger.core.db.DbContext;
 import com.careledger.core.db.RlsTransactionManager;
 import com.careledger.patient.domain.HealthCardKeys;
 import com.careledger.patient.domain.HealthCardRepository;
+import com.careledger.test.AppSession;
 import com.careledger.test.TestDatabase;
 import com.careledger.test.TestSessions;
 import org.jooq.SQLDialect;
@@ -59,6 +63,33 @@ class HealthCardRepositoryTest {
                     .extracting(HealthCardRepository.NationalIdMatch::facilityId).containsExactly(SANJEEVANI);
             assertThat(cards.findByNationalId("passport", "K1234568")).isEmpty();
         });
+    }
+
+    @Test
+    void readingACardThroughTheRepositoryShowsWhatTheReaderMaySeeAndRecordsTheRead() throws Exception {
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_DOCTOR, SANJEEVANI), cards -> {
+            HealthCardRepository.HealthCardView card = cards.read(ANIL_CARD, "before prescribing").orElseThrow();
+            assertThat(card.clinicalShown()).isTrue();
+            assertThat(card.allergies()).contains("Penicillin");
+            assertThat(card.insurance()).contains("Star Health");
+            assertThat(cards.read(RAHUL_CARD, null)).as("not registered here").isEmpty();
+        });
+        inRolledBackTransaction(TestSessions.context(SANJEEVANI_BILLING, SANJEEVANI), cards -> {
+            HealthCardRepository.HealthCardView card = cards.read(ANIL_CARD, null).orElseThrow();
+            assertThat(card.clinicalShown()).isFalse();
+            assertThat(card.allergies()).isNull();
+            assertThat(card.bloodGroup()).isNull();
+            assertThat(card.insurance()).contains("Star Health");
+            assertThatThrownBy(() -> cards.read(ANIL_CARD, "x".repeat(201)))
+                    .hasMessageContaining("plain text of at most 200 characters");
+        });
+        try (AppSession s = AppSession.open().as(SANJEEVANI_DOCTOR, SANJEEVANI)) {
+            HealthCardRepository cards = new HealthCardRepository(DSL.using(s.connection(), SQLDialect.POSTGRES), KEYS);
+            cards.read(ANIL_CARD, "before prescribing");
+            s.as(SANJEEVANI_ADMIN, SANJEEVANI);
+            assertThat(s.strings("select actor_user_id || ' ' || (new_values ->> 'purpose') from audit_log where operation = 'READ'"))
+                    .containsExactly(SANJEEVANI_DOCTOR + " before prescribing");
+        }
     }
 
     @Test

@@ -47,7 +47,8 @@ final class FacilityClone {
         Map<String, Table> byName = new LinkedHashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 select c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                       a.attgenerated <> '' or a.attidentity = 'a',
+                       -- skipped: what the database makes (an audit row's id: its column default, a new uuid)
+                       a.attgenerated <> '' or a.attidentity = 'a' or (c.relname = 'audit_log' and a.attname = 'id'),
                        exists (select 1 from pg_attribute f where f.attrelid = c.oid and f.attname = 'facility_id' and not f.attisdropped),
                        coalesce((select array_to_string(array_agg(k.attname order by k.attname), ',')
                                  from pg_constraint p join pg_attribute k on k.attrelid = p.conrelid and k.attnum = any (p.conkey)
@@ -62,7 +63,9 @@ final class FacilityClone {
                 String table = rs.getString(1);
                 Table t = byName.computeIfAbsent(table, n -> {
                     try {
-                        return new Table(n, new ArrayList<>(), rs.getString(6).isEmpty() ? List.of() : List.of(rs.getString(6).split(",")),
+                        // an audit row's id is made anew for the copy and named by nothing: not an id to map
+                        boolean keyless = rs.getString(6).isEmpty() || n.equals("audit_log");
+                        return new Table(n, new ArrayList<>(), keyless ? List.of() : List.of(rs.getString(6).split(",")),
                                 rs.getBoolean(5), rs.getString(7));
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
