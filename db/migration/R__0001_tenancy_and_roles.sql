@@ -45,6 +45,10 @@ as $$
 $$;
 grant execute on function app.facility_configuration_at(uuid, timestamptz) to careledger_app, careledger_definer, careledger_patient;
 
+-- Onboarding, the super admin's wizard in one transaction: the facility
+-- (status onboarding), its first configuration version with a rate for every
+-- payment method, its staff permissions from the defaults, and its first admin,
+-- invited (app.invite_user): nobody sets another person's password.
 create or replace function app.onboard_facility(
   p_name                 text,
   p_legal_name           text,
@@ -54,7 +58,6 @@ create or replace function app.onboard_facility(
   p_gstin                text,
   p_admin_email          text,
   p_admin_display_name   text,
-  p_admin_password_hash  text,
   p_configuration        jsonb,
   p_method_rates         jsonb
 ) returns uuid
@@ -78,8 +81,8 @@ begin
   values (p_name, p_legal_name, p_type, 'onboarding', p_city, p_state_code, p_gstin)
   returning id into v_facility;
 
-  insert into public.users (email, display_name, password_hash, role, facility_id)
-  values (p_admin_email, p_admin_display_name, p_admin_password_hash, 'facility_admin', v_facility);
+  -- the first admin is invited: pending until they set their own password through the mailed link
+  perform app.invite_user(p_admin_email, p_admin_display_name, 'facility_admin', v_facility);
 
   -- the configuration as the wizard sent it, every field given: a missing one breaks a not-null rule
   insert into public.facility_configurations
@@ -105,10 +108,10 @@ begin
   return v_facility;
 end
 $$;
-revoke all on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb) from public;
-grant execute on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb)
+revoke all on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, jsonb, jsonb) from public;
+grant execute on function app.onboard_facility(text, text, facility_type, text, text, text, text, text, jsonb, jsonb)
   to careledger_app, careledger_patient;
-alter function app.onboard_facility(text, text, facility_type, text, text, text, text, text, text, jsonb, jsonb)
+alter function app.onboard_facility(text, text, facility_type, text, text, text, text, text, jsonb, jsonb)
   owner to careledger_definer;
 
 -- Trigger: refuses a name or text that app.is_clean_text does not accept, with

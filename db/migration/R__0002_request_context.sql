@@ -73,6 +73,32 @@ alter function app.issue_session(uuid, interval, timestamptz) owner to careledge
 comment on function app.issue_session(uuid, interval, timestamptz) is
   'Opens a session for a user (not a system principal) for a lifetime of at most a day and returns its token; the app roles cannot run it.';
 
+-- Counts one event against a throttle key of app.sign_in_throttle: the
+-- p_limit-th event within p_window of the window's first blocks the key for
+-- p_block; a window that is over starts again. Sign-in counts its failures per
+-- client address with it, the account links their failed redemptions (the same
+-- address key) and their requests per mailbox and per address. Windows are at
+-- most 30 minutes: sign-in forgets counters older than that.
+create or replace function app.count_throttle_event(p_key text, p_at timestamptz, p_limit integer, p_window interval,
+                                                    p_block interval) returns void
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  insert into app.sign_in_throttle as t (key, failures, first_failure_at, blocked_until)
+  values (p_key, 1, p_at, case when p_limit <= 1 then p_at + p_block else p_at end)
+  on conflict (key) do update
+    set failures = case when t.first_failure_at + p_window < p_at then 1 else t.failures + 1 end,
+        first_failure_at = case when t.first_failure_at + p_window < p_at then p_at else t.first_failure_at end,
+        blocked_until = case when t.first_failure_at + p_window < p_at
+                             then case when p_limit <= 1 then p_at + p_block else t.blocked_until end
+                             when t.failures + 1 >= p_limit then p_at + p_block
+                             else t.blocked_until end
+$$;
+revoke all on function app.count_throttle_event(text, timestamptz, integer, interval, interval) from public;
+alter function app.count_throttle_event(text, timestamptz, integer, interval, interval) owner to careledger_definer;
+comment on function app.count_throttle_event(text, timestamptz, integer, interval, interval) is
+  'Counts one event (a failed sign-in, a request for a link) against a throttle key; the p_limit-th within p_window blocks the key for p_block.';
+
 -- Password sign-in, checked by the database: throttled per account and per
 -- client address; the password is compared with crypt() here, so no hash ever
 -- leaves the database. One row: the outcome ('signed_in', 'bad_credentials',
@@ -123,14 +149,7 @@ begin
                                then p_at + least(interval '1 minute' * power(2, least(t.failures + 1 - 5, 10)),
                                                  interval '15 minutes')
                                else p_at end;
-    insert into app.sign_in_throttle as t (key, failures, first_failure_at, blocked_until)
-    values (v_address, 1, p_at, p_at)
-    on conflict (key) do update
-      set failures = case when t.first_failure_at + interval '15 minutes' < p_at then 1 else t.failures + 1 end,
-          first_failure_at = case when t.first_failure_at + interval '15 minutes' < p_at then p_at
-                                  else t.first_failure_at end,
-          blocked_until = case when t.first_failure_at + interval '15 minutes' >= p_at and t.failures + 1 >= 30
-                               then p_at + interval '15 minutes' else t.blocked_until end;
+    perform app.count_throttle_event(v_address, p_at, 30, interval '15 minutes', interval '15 minutes');
     -- now and then, forget counters whose blocks are long over
     if random() < 0.01 then
       delete from app.sign_in_throttle t

@@ -6,12 +6,19 @@ import static com.careledger.test.TestDatabase.SUPER_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 
+import com.careledger.core.notification.NotificationSender;
 import com.careledger.test.AppSession;
+import com.careledger.test.TestSessions;
 import org.junit.jupiter.api.Test;
 
-/** app.onboard_facility: the super admin's wizard in one transaction, all or nothing. */
+/**
+ * app.onboard_facility: the super admin's wizard in one transaction, all or nothing; its first admin is invited and
+ * sets their own password through the mailed link.
+ */
 class OnboardingTest {
 
     static final String CONFIGURATION = """
@@ -29,8 +36,7 @@ class OnboardingTest {
              {"method": "wallet", "gateway_mdr": 0.018, "platform_mdr": 0.02}]""";
     static final String ONBOARD = """
             select app.onboard_facility('Shivneri Hospital', 'Shivneri Hospital Private Limited', 'hospital',
-                   'Satara', '27', '27AAECS9876K1Z3', ?, 'Vikram Jadhav', '{bcrypt}$2a$10$abcdefghijklmnopqrstuv',
-                   ?::jsonb, ?::jsonb)::text""";
+                   'Satara', '27', '27AAECS9876K1Z3', ?, 'Vikram Jadhav', ?::jsonb, ?::jsonb)::text""";
 
     @Test
     void theSuperAdminOnboardsAFacilityWithItsAdminConfigurationRatesAndPermissions() throws Exception {
@@ -46,10 +52,39 @@ class OnboardingTest {
             assertThat(s.rows("facility_staff_permissions where facility_id = ?", facility))
                     .isEqualTo(s.rows("default_staff_permissions"));
 
-            // the new admin works in the new facility, and only there
+            // the admin is invited, not given a password: pending, and no session of theirs enters anything
             UUID admin = UUID.fromString(s.string("select id::text from users where email = 'vikram@shivneri.test'"));
+            assertThat(s.string("select status::text from users where id = ?", admin)).isEqualTo("pending");
+            String early = mintAsDefiner(s, admin);
+            assertThat(s.sqlFailure("select app.set_current_user(?, ?)", admin, early).getSQLState()).isEqualTo("28000");
+
+            // the invitation the notification sender takes sets the admin's own password
+            s.as(NotificationSender.SYSTEM_USER, null);
+            List<List<String>> invitation = s.table("""
+                    select kind, facility_name, link_token from app.take_notifications(1000)
+                    where recipient = 'vikram@shivneri.test'""");
+            assertThat(invitation).hasSize(1);
+            assertThat(invitation.getFirst().subList(0, 2)).containsExactly("invitation", "Shivneri Hospital");
+            assertThat(s.string("select outcome from app.redeem_account_link(?, 'shivneri ward rounds at dawn', 'test')",
+                    invitation.getFirst().get(2))).isEqualTo("password_set");
+            assertThat(s.string("select outcome from app.sign_in('vikram@shivneri.test', 'shivneri ward rounds at dawn', ?)",
+                    "test-" + UUID.randomUUID())).isEqualTo("signed_in");
+
+            // the new admin works in the new facility, and only there
             s.as(admin, facility);
             assertThat(s.strings("select id::text from facilities")).containsExactly(facility.toString());
+        }
+    }
+
+    /** A session token for a user made in this transaction, minted as the definer role (what sign-in would open). */
+    private static String mintAsDefiner(AppSession s, UUID user) throws Exception {
+        try (Statement st = s.connection().createStatement()) {
+            st.execute("set local role careledger_definer");
+            try {
+                return TestSessions.mintIn(s.connection(), user);
+            } finally {
+                st.execute("set local role careledger_app");
+            }
         }
     }
 

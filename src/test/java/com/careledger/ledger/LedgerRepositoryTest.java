@@ -47,7 +47,7 @@ class LedgerRepositoryTest {
     private UUID facilityWithTheWorkedCapture() {
         UUID facility = db.fetchSingle("""
                 select app.onboard_facility('Ledger Repo Hospital', 'Ledger Repo Hospital Private Limited', 'hospital',
-                       'Satara', '27', '27AAECS9876K1Z3', 'admin@ledger-repo.test', 'Admin', '{bcrypt}$2a$10$abcdefghijklmnopqrstuv',
+                       'Satara', '27', '27AAECS9876K1Z3', 'admin@ledger-repo.test', 'Admin',
                        '{"gst_rate": 0.18, "cash_commission_applies": false, "cash_commission_type": "percentage",
                          "gst_on_cash_commission": true, "refund_gateway_fee_bearer": "platform", "tds_rate": 0,
                          "settlement_cycle": "weekly", "minimum_payout_paise": 0, "netting_allowed": true}'::jsonb,

@@ -72,6 +72,11 @@ public final class AppSession implements AutoCloseable {
         return new AppSession(c, true);
     }
 
+    /** Whether {@link #asDefiner} may be used (a session from {@link #openWithDefinerAccess}). */
+    public boolean hasDefinerAccess() {
+        return definerAccess;
+    }
+
     /** Runs one write as the definer role (only in a session from {@link #openWithDefinerAccess}), then is the app role again. */
     public void asDefiner(String sql, Object... params) throws SQLException {
         try (Statement st = connection.createStatement()) {

@@ -23,7 +23,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code @sparticuz/chromium} build, fetched once). Every test gets a fresh browser context (no cookies) and leaves
  * a screenshot of where it ended in target/screenshots.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // the notification sender runs only when a test runs it: no context's schedule takes another test's mail
+        properties = "careledger.notifications.cron=-")
 public abstract class BrowserTest {
 
     private static final Logger log = LoggerFactory.getLogger(BrowserTest.class);

@@ -1,7 +1,5 @@
 package com.careledger.core.security;
 
-import java.util.Map;
-
 import com.careledger.core.db.DbContext;
 
 import org.springframework.context.annotation.Bean;
@@ -12,28 +10,17 @@ import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
 
 /**
  * Password sign-in, decided by the database ({@link SignInRepository}: throttling, the password check, the session),
- * and sign-out, which ends the session there too. The web's filter chain (Vaadin's security configurer, the sign-in
- * view) is {@code core.ui.ViewSecurityConfiguration}.
+ * and sign-out, which ends the session there too. The portal hashes no password: one is set only through a mailed link,
+ * by the database ({@link AccountRepository}). The web's filter chain (Vaadin's security configurer, the sign-in view)
+ * is {@code core.ui.ViewSecurityConfiguration}.
  */
 @Configuration
 class SecurityConfiguration {
-
-    /**
-     * Encodes new passwords (an invited admin's, by onboarding) as {@code {bcrypt}}, the one encoding
-     * {@code app.sign_in} verifies with {@code crypt()}.
-     */
-    @Bean
-    PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder()));
-    }
 
     @Bean
     AuthenticationProvider authenticationProvider(SignInRepository signIns) {

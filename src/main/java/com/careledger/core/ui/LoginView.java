@@ -1,6 +1,7 @@
 package com.careledger.core.ui;
 
 import com.careledger.core.security.LoginThrottledException;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Main;
@@ -11,13 +12,17 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.web.WebAttributes;
 
-/** Sign-in for every role. The form posts to Spring Security's /login; errors come back as ?error. */
+/**
+ * Sign-in for every role. The form posts to Spring Security's /login; errors come back as ?error. "Forgot password?"
+ * leads to {@link ForgotPasswordView}, and a new patient creates an account with {@link SignUpView}.
+ */
 @Route(value = "login", autoLayout = false)
 @PageTitle("Sign in · CareLedger")
 @AnonymousAllowed
@@ -30,11 +35,13 @@ public class LoginView extends Main implements BeforeEnterObserver {
         this.authentication = authentication;
         addClassName("login-view");
         form.setAction("login");
-        form.setForgotPasswordButtonVisible(false);
+        form.setForgotPasswordButtonVisible(true);
+        form.addForgotPasswordListener(e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(ForgotPasswordView.class)));
         form.setI18n(i18n("Incorrect email or password", "Check them and try again."));
 
         Div brand = new Div(new H1("CareLedger"),
-                new Paragraph("Billing, cash and settlements for hospitals, clinics and labs"));
+                new Paragraph("Billing, cash and settlements for hospitals, clinics and labs"),
+                new Paragraph(new Text("New patient? "), new RouterLink("Create an account", SignUpView.class)));
         brand.addClassName("login-brand");
         add(brand, form);
     }
@@ -62,6 +69,7 @@ public class LoginView extends Main implements BeforeEnterObserver {
         LoginI18n i18n = LoginI18n.createDefault();
         i18n.getForm().setTitle("Sign in");
         i18n.getForm().setUsername("Email");
+        i18n.getForm().setForgotPassword("Forgot password?");
         i18n.getErrorMessage().setTitle(errorTitle);
         i18n.getErrorMessage().setMessage(errorMessage);
         return i18n;

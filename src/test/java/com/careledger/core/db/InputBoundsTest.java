@@ -157,7 +157,7 @@ class InputBoundsTest {
             s.as(SUPER_ADMIN, null);
             SQLException facility = s.sqlFailure("""
                     select app.onboard_facility(?, ?, 'hospital'::facility_type, 'Satara', '27', '27AAECS9876K1Z3',
-                           'admin-rlo@bounds.test', 'Admin', '{bcrypt}$2a$10$abcdefghijklmnopqrstuv', '{}'::jsonb, '[]'::jsonb)""",
+                           'admin-rlo@bounds.test', 'Admin', '{}'::jsonb, '[]'::jsonb)""",
                     "Sanjeevani \u202Elatipsoh", "Sanjeevani Private Limited");
             assertThat(facility.getSQLState()).isEqualTo(CHECK_VIOLATION);
             assertThat(facility.getMessage()).contains("a facility's name and legal name are plain text");

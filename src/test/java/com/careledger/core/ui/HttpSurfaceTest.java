@@ -97,6 +97,16 @@ class HttpSurfaceTest {
     }
 
     @Test
+    void theAccountPagesOpenWithoutASignInAndCarryTheSecurityHeaders() throws Exception {
+        // the set-password page holds a link's token in its address: same-origin referrers and no-store keep it home
+        for (String path : List.of("/forgot-password", "/sign-up", "/set-password/" + "0".repeat(64))) {
+            HttpResponse<String> page = get(path, null);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertSecurityHeaders(page);
+        }
+    }
+
+    @Test
     void anAppPageWithoutASessionRedirectsToSignInWithoutASessionIdInTheAddress() throws Exception {
         HttpResponse<String> redirect = get("/facility", null);
         assertThat(redirect.statusCode()).isEqualTo(302);
