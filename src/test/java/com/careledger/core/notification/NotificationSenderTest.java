@@ -16,6 +16,7 @@ import com.careledger.core.db.SystemSecret;
 import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
 import com.careledger.test.AppSession;
 import com.careledger.test.CommittedDatabase;
+import com.careledger.test.TestDatabase;
 import com.careledger.test.TestSessions;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -77,6 +78,7 @@ class NotificationSenderTest {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(CommittedDatabase.url());
             ds.setUser(EmbeddedPostgresAutoConfiguration.APP_ROLE);
+            ds.setPassword(TestDatabase.server().password(EmbeddedPostgresAutoConfiguration.APP_ROLE));
             ds.setReadOnlyMode("ignore");
             return ds;
         }
