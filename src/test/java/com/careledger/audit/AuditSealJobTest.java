@@ -5,26 +5,17 @@ import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import javax.sql.DataSource;
-
 import com.careledger.audit.domain.AuditSeal;
 import com.careledger.audit.domain.AuditSealRepository;
 import com.careledger.core.db.DbContext;
-import com.careledger.core.db.RlsTransactionManager;
-import com.careledger.test.TestDatabase;
+import com.careledger.test.RlsWiring;
 import com.careledger.test.TestSessions;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-import org.springframework.transaction.annotation.EnableTransactionManagement;
 
 /**
  * The sealing job as Spring wires it: a {@code @Transactional} repository on the RLS transaction manager, called as
@@ -34,28 +25,8 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 class AuditSealJobTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableTransactionManagement
-    @Import({AuditSealRepository.class, AuditSeal.class})
+    @Import({RlsWiring.class, AuditSealRepository.class, AuditSeal.class})
     static class Wiring {
-        @Bean
-        com.careledger.core.db.SystemSecret systemSecret() {
-            return TestSessions.systemSecret();
-        }
-
-        @Bean
-        DataSource dataSource() {
-            return TestDatabase.appDataSource();
-        }
-
-        @Bean
-        RlsTransactionManager transactionManager(DataSource dataSource) {
-            return new RlsTransactionManager(dataSource);
-        }
-
-        @Bean
-        DSLContext dsl(DataSource dataSource) {
-            return DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES);
-        }
     }
 
     private static AnnotationConfigApplicationContext context;

@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
-import javax.sql.DataSource;
-
 import com.careledger.core.db.DbContext;
-import com.careledger.core.db.RlsTransactionManager;
 import com.careledger.reporting.domain.CommissionReportRepository;
 import com.careledger.reporting.domain.HealthCardAnalyticsRepository.Scope;
 import com.careledger.reporting.domain.HealthCardAnalyticsRepository;
@@ -26,10 +23,8 @@ import com.careledger.reporting.domain.ReportRefreshRepository;
 import com.careledger.reporting.domain.RevenueReportRepository;
 import com.careledger.settlement.domain.SettlementPaid;
 import com.careledger.test.TestDatabase;
+import com.careledger.test.RlsWiring;
 import com.careledger.test.TestSessions;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,9 +32,7 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.annotation.EnableTransactionManagement;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -51,29 +44,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ReportingRepositoriesTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableTransactionManagement
-    @Import({ReportRefreshRepository.class, ReportRefresh.class, RevenueReportRepository.class,
+    @Import({RlsWiring.class, ReportRefreshRepository.class, ReportRefresh.class, RevenueReportRepository.class,
              CommissionReportRepository.class, HealthCardAnalyticsRepository.class})
     static class Wiring {
-        @Bean
-        com.careledger.core.db.SystemSecret systemSecret() {
-            return TestSessions.systemSecret();
-        }
-
-        @Bean
-        DataSource dataSource() {
-            return TestDatabase.appDataSource();
-        }
-
-        @Bean
-        RlsTransactionManager transactionManager(DataSource dataSource) {
-            return new RlsTransactionManager(dataSource);
-        }
-
-        @Bean
-        DSLContext dsl(DataSource dataSource) {
-            return DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES);
-        }
 
         @Bean
         Executor applicationTaskExecutor() {

@@ -3,22 +3,13 @@ package com.careledger.core.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import javax.sql.DataSource;
-
-import com.careledger.test.TestDatabase;
-import com.careledger.test.TestSessions;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
+import com.careledger.test.RlsWiring;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-import org.springframework.transaction.annotation.EnableTransactionManagement;
 
 /**
  * The upkeep job as Spring wires it: a {@code @Transactional} repository on the RLS transaction manager, called as
@@ -28,28 +19,8 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 class PartitionUpkeepJobTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableTransactionManagement
-    @Import({PartitionUpkeepRepository.class, PartitionUpkeep.class})
+    @Import({RlsWiring.class, PartitionUpkeepRepository.class, PartitionUpkeep.class})
     static class Wiring {
-        @Bean
-        com.careledger.core.db.SystemSecret systemSecret() {
-            return TestSessions.systemSecret();
-        }
-
-        @Bean
-        DataSource dataSource() {
-            return TestDatabase.appDataSource();
-        }
-
-        @Bean
-        RlsTransactionManager transactionManager(DataSource dataSource) {
-            return new RlsTransactionManager(dataSource);
-        }
-
-        @Bean
-        DSLContext dsl(DataSource dataSource) {
-            return DSL.using(new TransactionAwareDataSourceProxy(dataSource), SQLDialect.POSTGRES);
-        }
     }
 
     private static AnnotationConfigApplicationContext context;
