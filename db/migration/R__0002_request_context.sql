@@ -160,6 +160,11 @@ begin
     return;
   end if;
   delete from app.sign_in_throttle t where t.key = v_account;
+  -- now and then, forget sessions that ended more than 30 days ago
+  if random() < 0.01 then
+    delete from app.sessions s
+    where s.expires_at < p_at - interval '30 days' or s.revoked_at < p_at - interval '30 days';
+  end if;
   if v_user.status <> 'active'
      or exists (select 1 from public.facilities f where f.id = v_user.facility_id and f.status = 'suspended') then
     return query select 'disabled'::text, null::uuid, null::text, null::text, null::user_role, null::uuid,

@@ -73,6 +73,8 @@ public final class TestDatabase {
             Path base = Path.of(System.getProperty("careledger.embedded-postgres.data-directory", "target/test-postgres"));
             Path install = Path.of(System.getProperty("careledger.embedded-postgres.install-directory", "target/postgres"));
             removeFinishedRuns(base);
+            // where the runs are when the checkout is closed to the server's user (started as root)
+            removeFinishedRuns(reachable(base.resolve("run-" + ProcessHandle.current().pid())).getParent());
             server = LocalPostgres.shared(new LocalPostgres.Settings(base.resolve("run-" + ProcessHandle.current().pid()),
                     install, 0, Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off")));
             server.prepareDatabase(EmbeddedPostgresAutoConfiguration.DATABASE, EmbeddedPostgresAutoConfiguration.OWNER_ROLE,
@@ -92,6 +94,14 @@ public final class TestDatabase {
      * Deletes the data directories of earlier test runs that are over: their lock is free and no server runs on
      * them. Each run makes its own (run-PID) and the server's files stay behind when the run ends.
      */
+    private static Path reachable(Path data) {
+        try {
+            return LocalPostgres.reachableDataDirectory(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void removeFinishedRuns(Path base) {
         if (!Files.isDirectory(base)) {
             return;

@@ -497,10 +497,10 @@ public final class LocalPostgres implements AutoCloseable {
     /**
      * The data directory to use: the configured one, unless the server runs as nobody (started as root) and a folder
      * above it is closed to other users (a checkout under /root, a private temporary folder); then a folder of the
-     * system's temporary directory named after the configured path, owned by root and closed to everyone but the
-     * server's user, so the same checkout finds the same data again. The password file stays root's (0600).
+     * system's temporary directory named after the configured path's parent (root's, 0711: others may pass, not list),
+     * so the same checkout finds the same data again. The password file stays root's (0600).
      */
-    static Path reachableDataDirectory(Path configured) throws IOException {
+    public static Path reachableDataDirectory(Path configured) throws IOException {
         if (!isRoot() || reachableByOthers(configured.getParent())) {
             return configured;
         }
@@ -510,17 +510,18 @@ public final class LocalPostgres implements AutoCloseable {
                 || Files.isSymbolicLink(base)) {
             throw new IllegalStateException(base + " is not root's own folder: remove it, or run as a non-root user");
         }
-        Files.setPosixFilePermissions(base, permissions(0711));
+        Files.setPosixFilePermissions(base, permissionsExactly(0711));
         String key;
         try {
             key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(configured.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+                    .digest(configured.toAbsolutePath().normalize().getParent().toString()
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         Path folder = base.resolve(key);
         Files.createDirectories(folder);
-        Files.setPosixFilePermissions(folder, permissions(0711));
+        Files.setPosixFilePermissions(folder, permissionsExactly(0711));
         Path moved = folder.resolve(configured.getFileName());
         LOG.log(Level.WARNING, "{0} is closed to other users, and as root PostgreSQL runs as uid {1,number,#}: its data"
                 + " lives in {2} instead", new Object[] {configured, NOBODY, moved});
