@@ -234,6 +234,27 @@ class IdentityProofTest {
         assertThat(catalog).isNotBlank();
     }
 
+    /** A clerk re-pointing a patient record at another sign-in would hand that person the record's bills. */
+    @Test
+    void staffCannotPointAPatientRecordAtAnySignIn() throws SQLException {
+        app.as(SANJEEVANI_BILLING, SANJEEVANI);
+        assertThat(app.sqlFailure("update patients set user_id = ? where id = ?", TestDatabase.PATIENT_RAHUL,
+                TestDatabase.SUNITA_AT_SANJEEVANI).getMessage()).contains("permission denied");
+        assertThat(app.sqlFailure("update patients set user_id = null where id = ?", TestDatabase.ANIL_AT_SANJEEVANI)
+                .getMessage()).contains("permission denied");
+        assertThat(app.sqlFailure("""
+                insert into patients (facility_id, registration_number, full_name, user_id)
+                values (?, 'P-LINK-1', 'Linked By Staff', ?)""", SANJEEVANI, TestDatabase.PATIENT_RAHUL).getMessage())
+                .contains("permission denied");
+        // the rest of a record stays the staff's to edit
+        assertThat(app.update("update patients set phone = '+91 98220 00000' where id = ?", TestDatabase.SUNITA_AT_SANJEEVANI))
+                .isEqualTo(1);
+        app.as(TestDatabase.PATIENT_RAHUL, null);
+        assertThat(app.rows("bills")).as("Rahul still sees only his own bills").isEqualTo(
+                app.count("select count(*) from bills b join patients p on p.id = b.patient_id where p.user_id = ?",
+                        TestDatabase.PATIENT_RAHUL));
+    }
+
     @Test
     void aForgedSessionSettingBreaksTheSignature() throws SQLException {
         app.as(SANJEEVANI_ADMIN, SANJEEVANI);
