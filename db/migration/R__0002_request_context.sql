@@ -371,17 +371,16 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
+  -- the verified user with the role and home facility app.set_current_user checked (no second read of users)
   c record := app.signed_context();
-  v_role user_role;
-  v_home uuid;
 begin
   if p_tenant is not null then
-    select u.role, u.facility_id into v_role, v_home from public.users u where u.id = c.ctx_user and u.status = 'active';
-    if v_role is null then
+    if c.ctx_role is null then
       raise exception 'set_current_user must come first' using errcode = 'insufficient_privilege';
     end if;
     if not exists (select 1 from public.facilities f where f.id = p_tenant)
-       or not (v_role in ('super_admin', 'system') or (v_role in ('facility_admin', 'staff') and v_home = p_tenant)) then
+       or not (c.ctx_role in ('super_admin', 'system')
+               or (c.ctx_role in ('facility_admin', 'staff') and c.ctx_home = p_tenant)) then
       raise exception 'user % may not work in facility %', c.ctx_user, p_tenant using errcode = 'insufficient_privilege';
     end if;
   end if;

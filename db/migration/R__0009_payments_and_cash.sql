@@ -584,6 +584,25 @@ begin
 end
 $$;
 
+-- The reason of a refund, online or cash: optional, at most 500 characters of plain text. Refuses with a
+-- sentence for the clerk before anything is written.
+create or replace function app.check_refund_reason(p_reason text) returns void
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if length(p_reason) > 500 then
+    raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
+  end if;
+  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
+    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
+      using errcode = 'check_violation';
+  end if;
+end
+$$;
+revoke all on function app.check_refund_reason(text) from public;
+grant execute on function app.check_refund_reason(text) to careledger_definer;
+
 create or replace function app.refund_payment(
   p_payment            uuid,
   p_gateway_refund_id  text,
@@ -625,13 +644,7 @@ begin
   if coalesce(btrim(p_gateway_refund_id), '') = '' or length(p_gateway_refund_id) > 100 then
     raise exception 'a refund names the gateway''s refund id (1 to 100 characters)' using errcode = 'check_violation';
   end if;
-  if length(p_reason) > 500 then
-    raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
-  end if;
-  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
-    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
-      using errcode = 'check_violation';
-  end if;
+  perform app.check_refund_reason(p_reason);
 
   -- the payment, locked until commit: refunds of one payment go one at a time
   select p.* into v_payment from public.payments p
@@ -784,13 +797,7 @@ begin
   if p_idempotency_key is null or length(btrim(p_idempotency_key)) not between 3 and 200 then
     raise exception 'a cash refund needs an idempotency key of 3 to 200 characters' using errcode = 'check_violation';
   end if;
-  if length(p_reason) > 500 then
-    raise exception 'a refund reason is at most 500 characters' using errcode = 'check_violation';
-  end if;
-  if nullif(btrim(p_reason), '') is not null and not app.is_clean_text(btrim(p_reason), 500, true) then
-    raise exception 'a refund reason is plain text: no control or invisible characters (zero-width space, direction overrides)'
-      using errcode = 'check_violation';
-  end if;
+  perform app.check_refund_reason(p_reason);
 
   -- the collection, locked until commit: refunds of one collection go one at a time
   select c.* into v_collection from public.cash_collections c
