@@ -55,7 +55,7 @@ class OnboardingTest {
             // the admin is invited, not given a password: pending, and no session of theirs enters anything
             UUID admin = UUID.fromString(s.string("select id::text from users where email = 'vikram@shivneri.test'"));
             assertThat(s.string("select status::text from users where id = ?", admin)).isEqualTo("pending");
-            String early = mintAsDefiner(s, admin);
+            String early = s.mintSession(admin);
             assertThat(s.sqlFailure("select app.set_current_user(?, ?)", admin, early).getSQLState()).isEqualTo("28000");
 
             // the invitation the notification sender takes sets the admin's own password
@@ -73,18 +73,6 @@ class OnboardingTest {
             // the new admin works in the new facility, and only there
             s.as(admin, facility);
             assertThat(s.strings("select id::text from facilities")).containsExactly(facility.toString());
-        }
-    }
-
-    /** A session token for a user made in this transaction, minted as the definer role (what sign-in would open). */
-    private static String mintAsDefiner(AppSession s, UUID user) throws Exception {
-        try (Statement st = s.connection().createStatement()) {
-            st.execute("set local role careledger_definer");
-            try {
-                return TestSessions.mintIn(s.connection(), user);
-            } finally {
-                st.execute("set local role careledger_app");
-            }
         }
     }
 

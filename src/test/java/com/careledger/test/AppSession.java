@@ -79,10 +79,31 @@ public final class AppSession implements AutoCloseable {
 
     /** Runs one write as the definer role (only in a session from {@link #openWithDefinerAccess}), then is the app role again. */
     public void asDefiner(String sql, Object... params) throws SQLException {
+        inDefinerRole(() -> {
+            execute(sql, params);
+            return null;
+        });
+    }
+
+    /** {@link #table} as the definer role (only in a session from {@link #openWithDefinerAccess}): what no app role may read. */
+    public List<List<String>> definerTable(String sql, Object... params) throws SQLException {
+        return inDefinerRole(() -> table(sql, params));
+    }
+
+    /**
+     * A session token for a user, opened in this transaction as the definer role (only in a session from
+     * {@link #openWithDefinerAccess}): what sign-in would open, also for a user this transaction made. Not kept: a
+     * rollback ends it.
+     */
+    public String mintSession(UUID user) throws SQLException {
+        return inDefinerRole(() -> TestSessions.mintIn(connection, user));
+    }
+
+    private <T> T inDefinerRole(Work<T> work) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("set local role careledger_definer");
             try {
-                execute(sql, params);
+                return work.run();
             } finally {
                 st.execute("set local role " + role);
             }
@@ -105,15 +126,9 @@ public final class AppSession implements AutoCloseable {
             return proof;
         }
         if (definerAccess) {
-            try (Statement st = connection.createStatement()) {
-                st.execute("set local role careledger_definer");
-                try {
-                    if (exists(user)) {
-                        return TestSessions.mintIn(connection, user);
-                    }
-                } finally {
-                    st.execute("set local role " + role);
-                }
+            String minted = inDefinerRole(() -> exists(user) ? TestSessions.mintIn(connection, user) : null);
+            if (minted != null) {
+                return minted;
             }
         }
         return "no-such-user-" + UUID.randomUUID();

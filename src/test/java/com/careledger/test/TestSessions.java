@@ -1,13 +1,9 @@
 package com.careledger.test;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -80,7 +76,7 @@ public final class TestSessions {
         try (Connection c = TestDatabase.server().connectAsSuperuser(database)) {
             if (KEYED_DATABASES.add(database)) {
                 try (PreparedStatement ps = c.prepareStatement("select app.store_system_key('tests', ?)")) {
-                    ps.setBytes(1, sha256(SYSTEM_SECRET));
+                    ps.setBytes(1, SystemSecret.digest(SYSTEM_SECRET));
                     ps.execute();
                 }
             }
@@ -102,25 +98,8 @@ public final class TestSessions {
 
     /** A fresh session token for a user, not kept: for tests that end it. */
     public static String freshToken(String database, UUID user) throws SQLException {
-        try (Connection c = TestDatabase.server().connectAsSuperuser(database);
-             PreparedStatement ps = c.prepareStatement("select app.issue_session(?, interval '1 day')")) {
-            ps.setObject(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
+        try (Connection c = TestDatabase.server().connectAsSuperuser(database)) {
+            return mintIn(c, user);
         }
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

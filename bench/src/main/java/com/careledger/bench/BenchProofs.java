@@ -1,8 +1,5 @@
 package com.careledger.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +7,8 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.careledger.core.db.SystemSecret;
 
 /**
  * The proof the benchmarks enter a user with ({@code app.set_current_user(user, proof)}), made the way the portal gets
@@ -52,7 +51,7 @@ final class BenchProofs {
     private static String mint(DataGenerator.Target target, UUID user) {
         try (Connection c = target.connect()) {
             try (PreparedStatement ps = c.prepareStatement("select app.store_system_key('bench', ?)")) {
-                ps.setBytes(1, MessageDigest.getInstance("SHA-256").digest(SYSTEM_SECRET.getBytes(StandardCharsets.UTF_8)));
+                ps.setBytes(1, SystemSecret.digest(SYSTEM_SECRET));
                 ps.execute();
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -66,7 +65,7 @@ final class BenchProofs {
                     return "system".equals(rs.getString(1)) ? SYSTEM_SECRET : rs.getString(2);
                 }
             }
-        } catch (SQLException | NoSuchAlgorithmException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -42,11 +42,6 @@ public record DbContext(@Nullable UUID userId, @Nullable UUID tenantId, @Nullabl
         return new DbContext(user.id(), user.facilityId(), user.sessionToken());
     }
 
-    /** The same user and proof in another facility (null: none). */
-    public DbContext inFacility(@Nullable UUID facility) {
-        return new DbContext(userId, facility, proof);
-    }
-
     /** Never prints the proof. */
     @Override
     public String toString() {

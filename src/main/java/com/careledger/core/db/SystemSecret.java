@@ -52,7 +52,7 @@ public class SystemSecret implements Callback {
     }
 
     /** The SHA-256 digest of a secret, as {@code app.token_digest} computes it. */
-    static byte[] digest(String secret) {
+    public static byte[] digest(String secret) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -172,7 +172,7 @@ class AccountLinksTest {
 
     @Test
     void aResetEndsEverySessionOfTheAccountAndANewerLinkEndsTheOlder() throws SQLException {
-        String before = mintAsDefiner(SANJEEVANI_BILLING);
+        String before = app.mintSession(SANJEEVANI_BILLING);
         app.as(SANJEEVANI_BILLING, before, SANJEEVANI);
         assertThat(app.string("select app.current_user_id()::text")).isEqualTo(SANJEEVANI_BILLING.toString());
         app.as(null, null);
@@ -328,7 +328,7 @@ class AccountLinksTest {
     /** Everything pending at a later time, taken as the notification sender through the definer's clock variant. */
     private List<Message> takeAt(String later) throws SQLException {
         app.as(SENDER, null);
-        List<List<String>> rows = definerTable("""
+        List<List<String>> rows = app.definerTable("""
                 select id::text, kind, recipient, display_name, facility_name, link_token
                 from app.take_notifications_at(1000, now() + %s)""".formatted(later));
         app.as(null, null);
@@ -370,53 +370,10 @@ class AccountLinksTest {
         return Long.parseLong(definerString("select count(*) from app.outbox where " + condition));
     }
 
-    private String mintAsDefiner(UUID user) throws SQLException {
-        try (Statement st = app.connection().createStatement()) {
-            st.execute("set local role careledger_definer");
-            try {
-                return TestSessions.mintIn(app.connection(), user);
-            } finally {
-                st.execute("set local role careledger_app");
-            }
-        }
-    }
-
     private String definerString(String sql, Object... params) throws SQLException {
-        List<List<String>> rows = definerTable(sql, params);
+        List<List<String>> rows = app.definerTable(sql, params);
         assertThat(rows).hasSize(1);
         return rows.getFirst().getFirst();
-    }
-
-    /** A query as the definer role, in the session's transaction, then the app role again. */
-    private List<List<String>> definerTable(String sql, Object... params) throws SQLException {
-        Connection c = app.connection();
-        String role = app.currentRole();
-        try (Statement st = c.createStatement()) {
-            st.execute("set local role careledger_definer");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    if (params[i] == null) {
-                        ps.setNull(i + 1, Types.OTHER);
-                    } else {
-                        ps.setObject(i + 1, params[i]);
-                    }
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    List<List<String>> out = new ArrayList<>();
-                    while (rs.next()) {
-                        List<String> row = new ArrayList<>();
-                        for (int i = 1; i <= columns; i++) {
-                            row.add(rs.getString(i));
-                        }
-                        out.add(row);
-                    }
-                    return out;
-                }
-            } finally {
-                st.execute("set local role " + role);
-            }
-        }
     }
 
     private static List<String> lines(Connection c, String sql) throws SQLException {

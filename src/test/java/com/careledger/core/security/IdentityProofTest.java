@@ -203,13 +203,7 @@ class IdentityProofTest {
 
     @Test
     void aRevokedOrExpiredSessionEndsTheSignIn() throws SQLException {
-        String catalog = app.connection().getCatalog();
-        String clerk;
-        try (Statement st = app.connection().createStatement()) {
-            st.execute("set local role careledger_definer");
-            clerk = TestSessions.mintIn(app.connection(), SANJEEVANI_BILLING);
-            st.execute("set local role careledger_app");
-        }
+        String clerk = app.mintSession(SANJEEVANI_BILLING);
         // an admin of another facility may not end the clerk's sessions; the clerk's own admin may
         app.as(AROGYA_ADMIN, TestDatabase.AROGYA);
         assertThat(app.sqlFailure("select app.revoke_sessions(?)", SANJEEVANI_BILLING).getMessage())
@@ -219,19 +213,10 @@ class IdentityProofTest {
         assertThat(app.count("select app.revoke_sessions(?)", SANJEEVANI_BILLING)).isGreaterThanOrEqualTo(1);
         assertThat(app.sqlFailure("select app.set_current_user(?, ?)", SANJEEVANI_BILLING, clerk).getSQLState())
                 .isEqualTo(SIGN_IN_ENDED);
-        String expired;
-        try (Statement st = app.connection().createStatement()) {
-            st.execute("set local role careledger_definer");
-            try (ResultSet rs = st.executeQuery("select app.issue_session('" + SANJEEVANI_DOCTOR
-                    + "', interval '1 hour', now() - interval '2 hours')")) {
-                rs.next();
-                expired = rs.getString(1);
-            }
-            st.execute("set local role careledger_app");
-        }
+        String expired = app.definerTable("select app.issue_session(?, interval '1 hour', now() - interval '2 hours')",
+                SANJEEVANI_DOCTOR).getFirst().getFirst();
         assertThat(app.sqlFailure("select app.set_current_user(?, ?)", SANJEEVANI_DOCTOR, expired).getSQLState())
                 .isEqualTo(SIGN_IN_ENDED);
-        assertThat(catalog).isNotBlank();
     }
 
     /** A clerk re-pointing a patient record at another sign-in would hand that person the record's bills. */
