@@ -52,5 +52,7 @@ class NavigationIT extends BrowserTest {
         assertThat(page.locator("#navigation vaadin-side-nav-item[current]")).containsText(onlyEntry);
         page.locator("#sign-out").click();
         page.waitForURL(Pattern.compile(".*/login$"));
+        // signing out (which also ends the database session) leaves a sign-in form ready for the next person
+        assertThat(page.locator("vaadin-login-form")).isVisible();
     }
 }
