@@ -512,3 +512,31 @@ grant execute on function app.redeem_account_link(text, text, text) to careledge
 alter function app.redeem_account_link(text, text, text) owner to careledger_definer;
 comment on function app.redeem_account_link(text, text, text) is
   'Sets a password with a mailed link: password_set, invalid_link, weak_password (with the problem) or throttled. Ends the user''s sessions.';
+
+-- ----------------------------------------------------------------------------
+-- The signed-in person's language
+-- ----------------------------------------------------------------------------
+
+-- Keeps the language the signed-in person chose ('en' or 'hi') on their own
+-- sign-in, and only there: the app roles may not update users.
+create or replace function app.set_my_language(p_language text) returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_user uuid := app.current_user_id();
+begin
+  if v_user is null then
+    raise exception 'no one is signed in' using errcode = '28000';
+  end if;
+  if p_language is null or p_language not in ('en', 'hi') then
+    raise exception 'unknown language: %', coalesce(p_language, 'null') using errcode = '22023';
+  end if;
+  update public.users set language = p_language where id = v_user;
+end;
+$$;
+alter function app.set_my_language(text) owner to careledger_definer;
+revoke all on function app.set_my_language(text) from public;
+grant execute on function app.set_my_language(text) to careledger_app, careledger_patient;
+comment on function app.set_my_language(text) is
+  'Keeps the portal language (en, hi) the signed-in person chose on their own sign-in; raises 28000 without one, 22023 for another language.';

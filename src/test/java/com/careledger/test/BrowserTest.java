@@ -85,7 +85,19 @@ public abstract class BrowserTest {
 
     @BeforeEach
     void openBrowser() {
-        context = browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 860).setLocale("en-IN"));
+        context = newContext("en-IN", 1280, 860);
+        page = context.newPage();
+    }
+
+    /**
+     * A fresh browser context (no cookies) whose browser asks for the given language (Accept-Language) and has a
+     * window of the given size; it prefers reduced motion, so nothing on the page animates. Close it after use.
+     */
+    protected static BrowserContext newContext(String locale, int width, int height) {
+        BrowserContext context = browser().newContext(new Browser.NewContextOptions()
+                .setViewportSize(width, height)
+                .setLocale(locale)
+                .setReducedMotion(com.microsoft.playwright.options.ReducedMotion.REDUCE));
         context.setDefaultTimeout(30_000);
         // development mode's tools (Copilot and its "running in development mode" notice) float over the page
         context.addInitScript("""
@@ -94,7 +106,7 @@ public abstract class BrowserTest {
                   style.textContent = 'copilot-main, vaadin-dev-tools { display: none !important; }';
                   document.head.appendChild(style);
                 });""");
-        page = context.newPage();
+        return context;
     }
 
     @AfterEach
@@ -115,6 +127,11 @@ public abstract class BrowserTest {
 
     /** Fills in and submits the sign-in form on the current page. */
     protected void signIn(String email, String password) {
+        signIn(page, email, password);
+    }
+
+    /** Fills in and submits the sign-in form on a page. */
+    protected static void signIn(Page page, String email, String password) {
         page.locator("vaadin-login-form input[name='username']").fill(email);
         page.locator("vaadin-login-form input[name='password']").fill(password);
         page.locator("vaadin-login-form vaadin-button[slot='submit']").click();

@@ -1,5 +1,6 @@
 package com.careledger.core.ui;
 
+import com.careledger.core.i18n.LanguageChoice;
 import com.careledger.core.security.AccountRepository;
 import com.careledger.core.security.AccountRepository.Accepted;
 import com.careledger.core.security.AccountRepository.InvalidEmail;
@@ -10,7 +11,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.textfield.Autocomplete;
 import com.vaadin.flow.component.textfield.EmailField;
-import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 
@@ -19,34 +19,28 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
  * the database queues the request and the notification sender mails a link to an address that has one.
  */
 @Route(value = "forgot-password", autoLayout = false)
-@PageTitle("Forgot password · CareLedger")
 @AnonymousAllowed
 public class ForgotPasswordView extends AccountPage {
 
-    static final String SENT = "If an account exists for this address, we have sent a link to it. "
-            + "The link works once, for 30 minutes.";
-
-    public ForgotPasswordView(AccountRepository accounts) {
-        super("Forgot password?", "Enter the email address you sign in with. We will send you a link to set a new password.");
-        EmailField email = new EmailField("Email");
+    public ForgotPasswordView(AccountRepository accounts, LanguageChoice languages) {
+        super("forgot.heading", "forgot.intro", languages);
+        EmailField email = new EmailField(getTranslation("account.email"));
         email.setRequiredIndicatorVisible(true);
         email.setAutocomplete(Autocomplete.EMAIL);
         email.setAutofocus(true);
         email.setWidthFull();
-        Button send = new Button("Send link");
+        Button send = new Button(getTranslation("forgot.send"));
         send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         send.addClickShortcut(Key.ENTER);
         send.addClickListener(e -> {
             switch (accounts.requestPasswordReset(email.getValue(), clientAddress())) {
-                case Accepted() -> finish(SENT);
+                case Accepted() -> finish(getTranslation("forgot.sent"));
                 case InvalidEmail() -> {
                     email.setInvalid(true);
-                    email.setErrorMessage("Enter an email address, such as name@example.in");
+                    email.setErrorMessage(getTranslation("account.email.invalid"));
                 }
-                case TooManyRequests(var retryAfter) -> status.setText(
-                        "Too many requests for this address or from this network. Try again in "
-                                + Math.max(1, (retryAfter.toSeconds() + 59) / 60) + " min.");
-                case InvalidName() -> finish(SENT);
+                case TooManyRequests(var retryAfter) -> status.setText(tryAgainIn("account.too-many", retryAfter));
+                case InvalidName() -> finish(getTranslation("forgot.sent"));
             }
         });
         form.add(email, send);

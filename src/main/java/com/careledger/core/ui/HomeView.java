@@ -34,7 +34,7 @@ public class HomeView extends Div implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         authentication.getAuthenticatedUser(CareLedgerUser.class).ifPresentOrElse(user ->
                 landingPage(user.role(), RouteConfiguration.forSessionScope()).ifPresentOrElse(event::forwardTo,
-                        () -> add(new Paragraph("There is no page for your role yet."))),
+                        () -> add(new Paragraph(getTranslation("home.no-page")))),
                 () -> event.forwardTo(LoginView.class));
     }
 

@@ -1,32 +1,41 @@
 package com.careledger.core.ui;
 
-import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
-import com.vaadin.flow.component.html.Main;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.HasErrorParameter;
 import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.router.ParentLayout;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.HttpStatusCode;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 
 /**
- * What an address that is no page, or a page the user may not open, shows: the same answer for both, naming no other
- * page. It replaces Vaadin's own, which in development mode lists every route and why access was refused.
+ * What an address that is no page shows, in the portal's frame, with the way to the user's start page. It replaces
+ * Vaadin's own, which in development mode lists every route.
  */
 @AnonymousAllowed
-public class NotFoundView extends Main implements HasErrorParameter<NotFoundException> {
+@ParentLayout(MainLayout.class)
+public class NotFoundView extends Div implements HasErrorParameter<NotFoundException>, HasDynamicTitle {
 
     public NotFoundView() {
+        addClassName("page");
         addClassName("not-found-view");
-        add(new H1("Page not found"),
-                new Paragraph("This address is not a page of CareLedger, or it is not open to you."),
-                new Anchor("", "Back to your start page"));
+        add(new H1(getTranslation("not-found.heading")),
+                new Paragraph(getTranslation("not-found.text")),
+                new RouterLink(getTranslation("error.home"), HomeView.class));
     }
 
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
         return HttpStatusCode.NOT_FOUND.getCode();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("app.page-title", getTranslation("not-found.heading"));
     }
 }

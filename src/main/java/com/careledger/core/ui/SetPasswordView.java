@@ -1,5 +1,6 @@
 package com.careledger.core.ui;
 
+import com.careledger.core.i18n.LanguageChoice;
 import com.careledger.core.security.AccountRepository;
 import com.careledger.core.security.AccountRepository.InvalidLink;
 import com.careledger.core.security.AccountRepository.PasswordSet;
@@ -12,7 +13,6 @@ import com.vaadin.flow.component.textfield.Autocomplete;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
@@ -23,25 +23,23 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
  * every session of the account.
  */
 @Route(value = "set-password/:token", autoLayout = false)
-@PageTitle("Set your password · CareLedger")
 @AnonymousAllowed
 public class SetPasswordView extends AccountPage implements BeforeEnterObserver {
 
     private String token = "";
 
-    public SetPasswordView(AccountRepository accounts) {
-        super("Set your password", "At least 12 characters; not your email address and not a common password. "
-                + "A few words you will remember make a good one.");
-        PasswordField password = new PasswordField("New password");
+    public SetPasswordView(AccountRepository accounts, LanguageChoice languages) {
+        super("set-password.heading", "set-password.intro", languages);
+        PasswordField password = new PasswordField(getTranslation("set-password.new"));
         password.setRequiredIndicatorVisible(true);
         password.setAutocomplete(Autocomplete.NEW_PASSWORD);
         password.setAutofocus(true);
         password.setWidthFull();
-        PasswordField again = new PasswordField("New password, again");
+        PasswordField again = new PasswordField(getTranslation("set-password.again"));
         again.setRequiredIndicatorVisible(true);
         again.setAutocomplete(Autocomplete.NEW_PASSWORD);
         again.setWidthFull();
-        Button set = new Button("Set password");
+        Button set = new Button(getTranslation("set-password.set"));
         set.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         set.addClickShortcut(Key.ENTER);
         set.addClickListener(e -> {
@@ -49,20 +47,19 @@ public class SetPasswordView extends AccountPage implements BeforeEnterObserver 
             again.setInvalid(false);
             if (!password.getValue().equals(again.getValue())) {
                 again.setInvalid(true);
-                again.setErrorMessage("The two passwords differ");
+                again.setErrorMessage(getTranslation("set-password.differ"));
                 return;
             }
             switch (accounts.redeem(token, password.getValue(), clientAddress())) {
-                case PasswordSet(var email) -> finish("Your password is set. Sign in with " + email + ".",
-                        new RouterLink("Sign in", LoginView.class));
+                case PasswordSet(var email) -> finish(getTranslation("set-password.done", email),
+                        new RouterLink(getTranslation("login.submit"), LoginView.class));
                 case WeakPassword(var problem) -> {
                     password.setInvalid(true);
-                    password.setErrorMessage(Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + ".");
+                    password.setErrorMessage(getTranslation(problemKey(problem)));
                 }
-                case InvalidLink() -> finish("This link does not work: it was used already, a newer one was sent, "
-                        + "or it has expired. Ask for a new one.", new RouterLink("Forgot password?", ForgotPasswordView.class));
-                case Throttled(var retryAfter) -> status.setText("Too many failed links from this network. Try again in "
-                        + Math.max(1, (retryAfter.toSeconds() + 59) / 60) + " min.");
+                case InvalidLink() -> finish(getTranslation("set-password.invalid-link"),
+                        new RouterLink(getTranslation("login.forgot-password"), ForgotPasswordView.class));
+                case Throttled(var retryAfter) -> status.setText(tryAgainIn("set-password.throttled", retryAfter));
             }
         });
         form.add(password, again, set);
@@ -71,5 +68,24 @@ public class SetPasswordView extends AccountPage implements BeforeEnterObserver 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         token = event.getRouteParameters().get("token").orElse("");
+    }
+
+    /**
+     * The translation key of what the database found wrong with a password (app.password_problem answers in a
+     * sentence of its own): one key per rule, a general one for a rule this list does not know yet.
+     */
+    static String problemKey(String problem) {
+        if (problem.contains("at least")) {
+            return "set-password.problem.too-short";
+        } else if (problem.contains("at most")) {
+            return "set-password.problem.too-long";
+        } else if (problem.contains("email")) {
+            return "set-password.problem.email";
+        } else if (problem.contains("repeated")) {
+            return "set-password.problem.repeated";
+        } else if (problem.contains("guessers")) {
+            return "set-password.problem.common";
+        }
+        return "set-password.problem.other";
     }
 }

@@ -55,6 +55,8 @@ class ViewSecurityConfiguration {
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .loginView(LoginView.class)
                         .enableCsrfConfiguration(false))
+                // a failed sign-in returns to the form with the email that was tried
+                .formLogin(form -> form.failureHandler(new SignInFailure()))
                 .csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest))
                 // signing out ends the session in the database too (core.security)
                 .logout(logout -> logout.addLogoutHandler(endSession))

@@ -13,11 +13,11 @@ import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import software.xdev.chartjs.model.charts.BarChart;
@@ -33,11 +33,10 @@ import software.xdev.chartjs.model.options.scale.cartesian.linear.LinearTickOpti
 
 /** Super admin: every facility on the platform, and how many there are of each type. */
 @Route("admin/facilities")
-@PageTitle("Facilities · CareLedger")
 @RolesAllowed(Roles.SUPER_ADMIN)
-@Menu(title = "Facilities", order = 10, icon = "vaadin:hospital")
+@Menu(title = "facilities.title", order = 10, icon = "vaadin:hospital")
 @LandingPage(Roles.SUPER_ADMIN)
-public class FacilitiesView extends VerticalLayout {
+public class FacilitiesView extends VerticalLayout implements HasDynamicTitle {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy");
     private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
@@ -46,24 +45,24 @@ public class FacilitiesView extends VerticalLayout {
         setSizeFull();
         addClassName("page");
 
-        H2 title = new H2("Facilities");
-        Span total = new Span(facilities.count() + " on the platform");
+        H1 title = new H1(getTranslation("facilities.title"));
+        Span total = new Span(getTranslation("facilities.total", facilities.count()));
         total.addClassName("subtitle");
         total.setId("facility-total");
 
         ChartJs chart = new ChartJs();
         chart.setId("facilities-by-type");
-        chart.getElement().setAttribute("aria-label", "Facilities by type");
-        chart.setChart(byType(facilities));
+        chart.getElement().setAttribute("aria-label", getTranslation("facilities.by-type"));
+        chart.setChart(byType(facilities, this));
 
         Grid<Facility> grid = new Grid<>();
         grid.setId("facilities");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(Facility::name).setHeader("Name").setFlexGrow(3);
-        grid.addColumn(f -> FacilityLabels.type(f.type())).setHeader("Type").setFlexGrow(1);
-        grid.addColumn(Facility::city).setHeader("City").setFlexGrow(1);
-        grid.addColumn(f -> FacilityLabels.status(f.status())).setHeader("Status").setFlexGrow(1);
-        grid.addColumn(f -> DATE.format(f.createdAt().atZoneSameInstant(IST))).setHeader("Since").setFlexGrow(1);
+        grid.addColumn(Facility::name).setHeader(getTranslation("facilities.name")).setFlexGrow(3);
+        grid.addColumn(f -> getTranslation(FacilityLabels.type(f.type()))).setHeader(getTranslation("facilities.type")).setFlexGrow(1);
+        grid.addColumn(Facility::city).setHeader(getTranslation("facilities.city")).setFlexGrow(1);
+        grid.addColumn(f -> getTranslation(FacilityLabels.status(f.status()))).setHeader(getTranslation("facilities.status")).setFlexGrow(1);
+        grid.addColumn(f -> DATE.format(f.createdAt().atZoneSameInstant(IST))).setHeader(getTranslation("facilities.since")).setFlexGrow(1);
         grid.setItems(query -> facilities.findPage(query.getOffset(), query.getLimit()).stream(),
                 query -> facilities.count());
         grid.setHeight("360px");
@@ -71,13 +70,18 @@ public class FacilitiesView extends VerticalLayout {
         add(title, total, chart, grid);
     }
 
-    private static BarChart byType(FacilityRepository facilities) {
+    @Override
+    public String getPageTitle() {
+        return getTranslation("app.page-title", getTranslation("facilities.title"));
+    }
+
+    private static BarChart byType(FacilityRepository facilities, FacilitiesView view) {
         Map<FacilityType, Integer> counts = facilities.countByType().stream()
                 .collect(Collectors.toMap(FacilityRepository.TypeCount::type, FacilityRepository.TypeCount::count));
         BarData data = new BarData();
-        BarDataset dataset = new BarDataset().setLabel("Facilities");
+        BarDataset dataset = new BarDataset().setLabel(view.getTranslation("facilities.title"));
         for (FacilityType type : FacilityType.values()) {
-            data.addLabel(FacilityLabels.type(type));
+            data.addLabel(view.getTranslation(FacilityLabels.type(type)));
             dataset.addData(counts.getOrDefault(type, 0));
         }
         dataset.setBackgroundColor("#1f6f8b");
@@ -89,7 +93,7 @@ public class FacilitiesView extends VerticalLayout {
                 .setScales(new Scales().addScale(Scales.ScaleAxis.Y,
                         new LinearScaleOptions().setBeginAtZero(true).setTicks(new LinearTickOptions().setPrecision(0))))
                 .setPlugins(new Plugins()
-                        .setTitle(new Title().setDisplay(true).setText("Facilities by type"))
+                        .setTitle(new Title().setDisplay(true).setText(view.getTranslation("facilities.by-type")))
                         .setLegend(new LegendOptions().setDisplay(false))));
     }
 }

@@ -2,12 +2,12 @@ package com.careledger.facility.ui;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import com.careledger.core.Money;
 import com.careledger.ledger.domain.OwnerQuestions;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.html.Paragraph;
 
 /**
@@ -17,26 +17,41 @@ import com.vaadin.flow.component.html.Paragraph;
  */
 class MoneyOwedPanel extends Div {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.forLanguageTag("en-IN"));
+    private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
 
     MoneyOwedPanel(OwnerQuestions.CommissionPending pending, OwnerQuestions.HeldForPlatform held,
                    OwnerQuestions.PendingSinceLastSettlement since) {
         addClassName("terms");
         setId("money-owed");
-        Paragraph commission = new Paragraph("Commission pending: " + money(pending.totalPaise()) + " — cash "
-                + money(pending.cashPaise()) + " (of it GST " + money(pending.cashGstPaise()) + "), online "
-                + money(pending.onlineMarginPaise()) + " not yet paid by the gateway.");
+        Paragraph commission = new Paragraph(getTranslation("owed.commission", money(pending.totalPaise()),
+                money(pending.cashPaise()), money(pending.cashGstPaise()), money(pending.onlineMarginPaise())));
         commission.setId("commission-pending");
-        Paragraph holds = new Paragraph("You hold for the platform: " + money(held.receivablePaise()) + ".");
+        Paragraph holds = new Paragraph(getTranslation("owed.held", money(held.receivablePaise())));
         holds.setId("held-for-platform");
         // before the first paid settlement the change since "the last" is the whole open position: said once
+        DateTimeFormatter date = DateTimeFormatter.ofPattern("d MMM yyyy", getLocale());
         Paragraph difference = new Paragraph(since.lastSettlementPaidAt() == null
-                ? "No settlement has been paid yet. Open now: " + signed(since.openNetPaise()) + "."
-                : "Since the last settlement, paid " + DATE.format(since.lastSettlementPaidAt()
-                        .atZoneSameInstant(ZoneId.of("Asia/Kolkata"))) + ": " + signed(since.changeSincePaise())
-                        + ". Open now: " + signed(since.openNetPaise()) + ".");
+                ? getTranslation("owed.none-paid", signed(since.openNetPaise()))
+                : getTranslation("owed.since", date.format(since.lastSettlementPaidAt().atZoneSameInstant(IST)),
+                        signed(since.changeSincePaise()), signed(since.openNetPaise())));
         difference.setId("since-last-settlement");
-        add(new H3("Money between you and the platform"), commission, holds, difference);
+        add(new H2(getTranslation("owed.heading")),
+                question("owed.question.commission", commission),
+                question("owed.question.held", holds),
+                question("owed.question.since", difference));
+    }
+
+    /**
+     * One of the owner's three questions as the owner asks it (in Hinglish: Hindi in Latin letters, the same on an
+     * English and a Hindi page, marked as such for screen readers) above its answer.
+     */
+    private Div question(String key, Paragraph answer) {
+        Span asked = new Span(getTranslation(key));
+        asked.getElement().setAttribute("lang", "hi-Latn");
+        asked.addClassName("owner-question");
+        Div question = new Div(asked, answer);
+        question.addClassName("owner-question-block");
+        return question;
     }
 
     private static String money(long paise) {
@@ -44,10 +59,10 @@ class MoneyOwedPanel extends Div {
     }
 
     /** Positive: the platform owes the facility. */
-    private static String signed(long paise) {
+    private String signed(long paise) {
         if (paise == 0) {
-            return "nothing owed either way";
+            return getTranslation("owed.nothing");
         }
-        return paise > 0 ? "the platform owes you " + money(paise) : "you owe the platform " + money(-paise);
+        return paise > 0 ? getTranslation("owed.platform-owes", money(paise)) : getTranslation("owed.you-owe", money(-paise));
     }
 }

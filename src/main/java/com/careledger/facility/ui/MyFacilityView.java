@@ -9,12 +9,12 @@ import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
 import com.careledger.ledger.domain.LedgerRepository;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -23,17 +23,16 @@ import jakarta.annotation.security.RolesAllowed;
  * admin's grid runs — so row-level security alone decides that exactly one facility shows.
  */
 @Route("facility")
-@PageTitle("My facility · CareLedger")
 @RolesAllowed(Roles.FACILITY_ADMIN)
-@Menu(title = "My facility", order = 20, icon = "vaadin:hospital")
+@Menu(title = "my-facility.title", order = 20, icon = "vaadin:hospital")
 @LandingPage(Roles.FACILITY_ADMIN)
-public class MyFacilityView extends VerticalLayout {
+public class MyFacilityView extends VerticalLayout implements HasDynamicTitle {
 
     public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms, LedgerRepository ledger) {
         addClassName("page");
         Div cards = new Div();
         cards.addClassName("cards");
-        add(new H2("My facility"), cards);
+        add(new H1(getTranslation("my-facility.title")), cards);
         for (Facility facility : facilities.findPage(0, 50)) {
             cards.add(card(facility));
             terms.inForce(facility.id(), OffsetDateTime.now()).ifPresent(t -> add(new CommissionTermsPanel(t)));
@@ -46,12 +45,17 @@ public class MyFacilityView extends VerticalLayout {
         }
     }
 
-    private static Div card(Facility f) {
-        Span type = new Span(FacilityLabels.type(f.type()));
+    @Override
+    public String getPageTitle() {
+        return getTranslation("app.page-title", getTranslation("my-facility.title"));
+    }
+
+    private Div card(Facility f) {
+        Span type = new Span(getTranslation(FacilityLabels.type(f.type())));
         type.getElement().getThemeList().add("badge");
-        Span status = new Span(FacilityLabels.status(f.status()));
+        Span status = new Span(getTranslation(FacilityLabels.status(f.status())));
         status.getElement().getThemeList().add(f.status().getLiteral().equals("active") ? "badge success" : "badge contrast");
-        Div card = new Div(new H3(f.name()), new Div(type, status), new Span(f.city()));
+        Div card = new Div(new H2(f.name()), new Div(type, status), new Span(f.city()));
         card.addClassName("facility-card");
         return card;
     }

@@ -40,7 +40,7 @@ class SignInIT extends BrowserTest {
 
         page.waitForURL(Pattern.compile(".*/facility(\\?continue)?$"));
         assertThat(page.locator(".facility-card")).hasCount(1);
-        assertThat(page.locator(".facility-card h3")).hasText("Sanjeevani Multispeciality Hospital");
+        assertThat(page.locator(".facility-card h2")).hasText("Sanjeevani Multispeciality Hospital");
         // the terms the platform charges, as configured for Sanjeevani in the demo data
         assertThat(page.locator("#method-rates vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
                 .setHasText("1.20 %"))).isVisible();
