@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
@@ -54,6 +55,9 @@ class ViewSecurityConfiguration {
         return http
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .loginView(LoginView.class)
+                        // an address that is no route: Vaadin answers a signed-in user with the not-found page in
+                        // the frame (the portal has no other endpoints); someone not signed in goes to sign-in
+                        .anyRequest(AuthorizeHttpRequestsConfigurer.AuthorizedUrl::authenticated)
                         .enableCsrfConfiguration(false))
                 // a failed sign-in returns to the form with the email that was tried
                 .formLogin(form -> form.failureHandler(new SignInFailure()))

@@ -39,9 +39,25 @@ class NavigationIT extends BrowserTest {
         page.waitForURL(Pattern.compile(".*/staff(\\?continue)?$"));
 
         page.navigate(url("/no-such-page"));
+        assertThat(page.locator("main h1")).hasText("Page not found");
+        assertThat(page.locator("#navigation vaadin-side-nav-item")).hasCount(1);
         assertThat(page.locator("body")).not().containsText("admin/facilities");
         assertThat(page.locator("body")).not().containsText("patient");
         assertThat(page.locator("body")).not().containsText("route");
+    }
+
+    /** A page of another role, opened by its address: refused inside the frame, with the way home. */
+    @Test
+    void anotherRolesPageIsRefusedInTheFrame() {
+        page.navigate(url("/login"));
+        signIn("dr.sunil@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/staff(\\?continue)?$"));
+
+        page.navigate(url("/admin/facilities"));
+        assertThat(page.locator("main h1")).hasText("Not open to you");
+        assertThat(page.locator("#facilities")).hasCount(0);
+        page.getByText("Go to your start page").click();
+        page.waitForURL(Pattern.compile(".*/staff$"));
     }
 
     private void expect(String email, String landing, String onlyEntry) {
