@@ -70,8 +70,10 @@ function valueLabels(labels: (string[] | null)[], textColour: string): Plugin {
             const room = (arc.endAngle - arc.startAngle) * middle;
             if (width + 6 <= room && LABEL_FONT_SIZE + 4 <= arc.outerRadius - arc.innerRadius) {
               const { x, y } = element.tooltipPosition(true);
-              g.fillStyle = inkOn(background);
-              g.fillText(text, x, y);
+              if (x !== null && y !== null) {
+                g.fillStyle = inkOn(background);
+                g.fillText(text, x, y);
+              }
             }
             return;
           }
