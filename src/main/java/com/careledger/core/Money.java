@@ -1,8 +1,13 @@
 package com.careledger.core;
 
+import java.util.Locale;
+
+import com.careledger.core.format.Amounts;
+
 /**
- * An amount of money in paise, the unit every amount is kept in (never a floating-point number). Shown
- * the Indian way: {@code ₹1,00,000.00} — the last three digits of the rupees, then groups of two.
+ * An amount of money in paise, the unit every amount is kept in (never a floating-point number). Shown the Indian way
+ * by {@link Amounts}, the portal's one formatter of amounts: {@code ₹1,00,000.00} — the last three digits of the
+ * rupees, then groups of two — in the digits 0-9 in English and Hindi alike.
  */
 public record Money(long paise) {
 
@@ -10,25 +15,24 @@ public record Money(long paise) {
         return new Money(paise);
     }
 
-    /** "₹1,00,000.00", "-₹0.05". */
+    /** "₹1,00,000.00", "-₹0.05": exact, for grids, bills and receipts. */
     public String display() {
-        long abs = Math.abs(paise);
-        String rupees = Long.toString(abs / 100);
-        StringBuilder grouped = new StringBuilder();
-        int head = rupees.length() - 3;
-        if (head > 0) {
-            String lakhs = rupees.substring(0, head);
-            for (int i = 0; i < lakhs.length(); i++) {
-                if (i > 0 && (lakhs.length() - i) % 2 == 0) {
-                    grouped.append(',');
-                }
-                grouped.append(lakhs.charAt(i));
-            }
-            grouped.append(',').append(rupees.substring(head));
-        } else {
-            grouped.append(rupees);
-        }
-        return (paise < 0 ? "-" : "") + "₹" + grouped + "." + String.format("%02d", abs % 100);
+        return Amounts.display(paise);
+    }
+
+    /** The exact amount as {@code locale} reads it: the same text in English and Hindi ("₹1,23,456.50"). */
+    public String display(Locale locale) {
+        return Amounts.display(paise, locale);
+    }
+
+    /** The short form for dashboards: "₹45,678", "₹1.23 L", "₹4.56 Cr" ("लाख", "करोड़" in Hindi); {@link Amounts}. */
+    public String compact(Locale locale) {
+        return Amounts.compact(paise, locale);
+    }
+
+    /** For receipts: "Rupees one lakh twenty-three thousand … and fifty paise only", or its Hindi. */
+    public String inWords(Locale locale) {
+        return Amounts.inWords(paise, locale);
     }
 
     @Override

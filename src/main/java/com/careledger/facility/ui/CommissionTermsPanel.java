@@ -1,10 +1,9 @@
 package com.careledger.facility.ui;
 
 import java.math.BigDecimal;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 import com.careledger.core.Money;
+import com.careledger.core.format.Dates;
 import com.careledger.db.public_.enums.CashCommissionType;
 import com.careledger.facility.domain.CommissionTerms;
 import com.vaadin.flow.component.grid.Grid;
@@ -16,14 +15,11 @@ import com.vaadin.flow.component.html.Paragraph;
 /** What the platform charges the facility, as in force now: per online payment method, and on cash. */
 class CommissionTermsPanel extends Div {
 
-    private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
-
     CommissionTermsPanel(CommissionTerms terms) {
         addClassName("terms");
         setId("commission-terms");
-        DateTimeFormatter date = DateTimeFormatter.ofPattern("d MMM yyyy", getLocale());
         Paragraph since = new Paragraph(getTranslation("terms.since",
-                date.format(terms.effectiveFrom().atZoneSameInstant(IST)), percent(terms.gstRate())));
+                Dates.date(terms.effectiveFrom(), getLocale()), percent(terms.gstRate())));
         Paragraph cash = new Paragraph(getTranslation("terms.cash", cash(terms)));
         cash.setId("cash-commission");
         String cycle = getTranslation("terms.cycle." + terms.settlementCycle().getLiteral());

@@ -1,9 +1,8 @@
 package com.careledger.facility.ui;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 import com.careledger.core.Money;
+import com.careledger.core.format.Dates;
 import com.careledger.ledger.domain.OwnerQuestions;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -17,8 +16,6 @@ import com.vaadin.flow.component.html.Paragraph;
  */
 class MoneyOwedPanel extends Div {
 
-    private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
-
     MoneyOwedPanel(OwnerQuestions.CommissionPending pending, OwnerQuestions.HeldForPlatform held,
                    OwnerQuestions.PendingSinceLastSettlement since) {
         addClassName("terms");
@@ -29,10 +26,9 @@ class MoneyOwedPanel extends Div {
         Paragraph holds = new Paragraph(getTranslation("owed.held", money(held.receivablePaise())));
         holds.setId("held-for-platform");
         // before the first paid settlement the change since "the last" is the whole open position: said once
-        DateTimeFormatter date = DateTimeFormatter.ofPattern("d MMM yyyy", getLocale());
         Paragraph difference = new Paragraph(since.lastSettlementPaidAt() == null
                 ? getTranslation("owed.none-paid", signed(since.openNetPaise()))
-                : getTranslation("owed.since", date.format(since.lastSettlementPaidAt().atZoneSameInstant(IST)),
+                : getTranslation("owed.since", Dates.date(since.lastSettlementPaidAt(), getLocale()),
                         signed(since.changeSincePaise()), signed(since.openNetPaise())));
         difference.setId("since-last-settlement");
         add(new H2(getTranslation("owed.heading")),

@@ -23,7 +23,12 @@ public class ChartJs extends Component implements HasSize {
     }
 
     public void setChart(Chart<?, ?, ?> chart) {
-        getElement().setProperty("config", chart.toJson());
+        setConfigJson(chart.toJson());
+    }
+
+    /** A configuration written as JSON already ({@link ChartCard} writes its own, see {@code ChartConfig}). */
+    public void setConfigJson(String json) {
+        getElement().setProperty("config", json);
     }
 
     /** The configuration as JSON, as the browser receives it. */
