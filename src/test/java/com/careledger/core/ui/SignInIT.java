@@ -25,10 +25,10 @@ class SignInIT extends BrowserTest {
         assertThat(page.locator("vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
                 .setHasText("Arogya Family Clinic"))).isVisible();
 
-        page.waitForFunction("() => document.querySelector('#facilities-by-type')?.chart !== undefined");
-        Object total = page.locator("#facilities-by-type").evaluate(
+        page.waitForFunction("() => document.querySelector('#facilities-by-type-chart')?.chart !== undefined");
+        Object total = page.locator("#facilities-by-type-chart").evaluate(
                 "c => c.chart.data.datasets[0].data.reduce((a, b) => a + b, 0)");
-        Object labels = page.locator("#facilities-by-type").evaluate("c => c.chart.data.labels.length");
+        Object labels = page.locator("#facilities-by-type-chart").evaluate("c => c.chart.data.labels.length");
         assertThat(((Number) total).intValue()).isEqualTo(TestDatabase.DEMO_FACILITIES);
         assertThat(((Number) labels).intValue()).isEqualTo(7);
     }
@@ -148,7 +148,7 @@ class SignInIT extends BrowserTest {
 
         signIn("superadmin@careledger.test", TestDatabase.DEMO_PASSWORD);
         page.waitForURL(Pattern.compile(".*/admin/facilities(\\?continue)?$"));
-        page.waitForFunction("() => document.querySelector('#facilities-by-type')?.chart !== undefined");
+        page.waitForFunction("() => document.querySelector('#facilities-by-type-chart')?.chart !== undefined");
         assertThat(page.locator("#facilities")).isVisible();
         assertThat(cspViolations()).isEmpty();
         assertThat(violations).isEmpty();
