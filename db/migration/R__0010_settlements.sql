@@ -436,6 +436,14 @@ begin
   insert into public.settlements (facility_id, created_at, settlement_type, period_from, period_to, created_by)
   values (p_facility, p_at, p_type, p_period_from, p_period_to, v_user)
   returning * into v;
+  -- allocations reference the settlement with a foreign key, so partition upkeep could never move it out of the
+  -- default partition: a settlement made at another moment than now needs its month's partition made first
+  if p_at <> now() and exists (select 1 from public.settlements s
+                               where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at
+                                 and s.tableoid = 'public.settlements_default'::regclass) then
+    raise exception 'no partition of settlements holds %: run partition upkeep for that month first', p_at
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
   -- locked like any settlement being changed
   v := app.lock_settlement(v.id);
   if coalesce(p_fill, true) then

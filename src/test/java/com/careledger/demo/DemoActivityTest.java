@@ -140,6 +140,17 @@ class DemoActivityTest {
     }
 
     @Test
+    void partitionUpkeepAtTheFirstStartFindsNothingItCannotMove() throws Exception {
+        try (AppSession s = DemoActivityDatabase.open().as(SUPER_ADMIN, null)) {
+            // what the portal's start-up job runs; settlements referenced by allocations cannot leave the default
+            assertThat(s.count("select count(*) from app.maintain_partitions(null)")).isNotNegative();
+            assertThat(s.count("select count(*) from settlements")).isPositive();
+            assertThat(s.count("select count(*) from settlements where tableoid = 'settlements_default'::regclass"))
+                    .isZero();
+        }
+    }
+
+    @Test
     void loadingTheActivityAgainAddsNothing() throws Exception {
         long before;
         try (AppSession s = DemoActivityDatabase.open().as(SUPER_ADMIN, null)) {
