@@ -51,11 +51,12 @@ from (values
 where f.id = d.id and f.gstin is null and f.legal_name = f.name;
 
 -- one configuration version per facility: the example rates of docs/ledger.md's worked examples (card: gateway 1.10 %, platform
--- 1.20 %; UPI and RuPay debit free), 18 % GST, 2 % commission on cash with GST
+-- 1.20 %; UPI and RuPay debit free), 18 % GST, 2 % commission on cash with GST; in force for a year already, so
+-- that the demo activity's history (db/demo-activity) finds the terms of its days
 insert into facility_configurations (facility_id, effective_from, gst_rate, cash_commission_applies,
     cash_commission_type, cash_commission_rate, gst_on_cash_commission, settlement_cycle,
     payout_account_name, payout_account_number, payout_ifsc, payout_pan)
-select f.id, now(), 0.18, true, 'percentage', 0.02, true, 'weekly',
+select f.id, now() - interval '1 year', 0.18, true, 'percentage', 0.02, true, 'weekly',
        f.legal_name, '5010' || lpad((row_number() over (order by f.id))::text, 8, '0'), 'HDFC0001234', 'AABCS1234F'
 from facilities f
 where not exists (select 1 from facility_configurations c where c.facility_id = f.id);

@@ -42,9 +42,12 @@ alter function app.check_journal_entry_balanced() owner to careledger_definer;
 -- entry in their own transaction. p_lines is a jsonb array of
 -- {account, gateway?, debit_paise | credit_paise}; zero lines are left out
 -- (a 0 % MDR has no fee line). The entry must balance now; the deferred
--- trigger checks again at commit.
+-- trigger checks again at commit. app.post_journal_entry_at posts as of a
+-- given moment (posted_at), for the _at variants of the money functions;
+-- app.post_journal_entry posts now.
 -- ----------------------------------------------------------------------------
-create or replace function app.post_journal_entry(
+create or replace function app.post_journal_entry_at(
+  p_at               timestamptz,
   p_facility         uuid,
   p_event            journal_event,
   p_idempotency_key  text,
@@ -65,13 +68,15 @@ begin
   if v_actor is null then
     raise exception 'posting needs a signed-in user or system principal' using errcode = 'insufficient_privilege';
   end if;
-  insert into public.journal_entries (id, facility_id, event_kind, idempotency_key, posted_by, reverses_entry_id, memo)
-  values (v_entry, p_facility, p_event, p_idempotency_key, v_actor, p_reverses, p_memo);
+  insert into public.journal_entries (id, facility_id, event_kind, idempotency_key, posted_at, posted_by,
+                                      reverses_entry_id, memo)
+  values (v_entry, p_facility, p_event, p_idempotency_key, p_at, v_actor, p_reverses, p_memo);
 
-  insert into public.journal_lines (facility_id, entry_id, line_no, account, gateway, debit_paise, credit_paise)
+  insert into public.journal_lines (facility_id, entry_id, line_no, account, gateway, debit_paise, credit_paise,
+                                    posted_at)
   select p_facility, v_entry, row_number() over (order by l.n), (l.v ->> 'account')::public.ledger_account,
          (l.v ->> 'gateway')::public.payment_gateway,
-         coalesce((l.v ->> 'debit_paise')::bigint, 0), coalesce((l.v ->> 'credit_paise')::bigint, 0)
+         coalesce((l.v ->> 'debit_paise')::bigint, 0), coalesce((l.v ->> 'credit_paise')::bigint, 0), p_at
   from jsonb_array_elements(p_lines) with ordinality as l(v, n)
   where coalesce((l.v ->> 'debit_paise')::bigint, 0) <> 0 or coalesce((l.v ->> 'credit_paise')::bigint, 0) <> 0;
 
@@ -83,6 +88,25 @@ begin
   end if;
   return v_entry;
 end
+$$;
+revoke all on function app.post_journal_entry_at(timestamptz, uuid, journal_event, text, jsonb, text, uuid, uuid) from public;
+alter function app.post_journal_entry_at(timestamptz, uuid, journal_event, text, jsonb, text, uuid, uuid) owner to careledger_definer;
+comment on function app.post_journal_entry_at(timestamptz, uuid, journal_event, text, jsonb, text, uuid, uuid) is
+  'As app.post_journal_entry, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.post_journal_entry(
+  p_facility         uuid,
+  p_event            journal_event,
+  p_idempotency_key  text,
+  p_lines            jsonb,
+  p_memo             text default null,
+  p_entry            uuid default null,
+  p_reverses         uuid default null
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.post_journal_entry_at(now(), p_facility, p_event, p_idempotency_key, p_lines, p_memo, p_entry, p_reverses)
 $$;
 revoke all on function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uuid, uuid) from public;
 alter function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uuid, uuid) owner to careledger_definer;

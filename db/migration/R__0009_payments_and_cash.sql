@@ -4,6 +4,12 @@
 -- Repeatable: Flyway runs this file again whenever it changes, so every
 -- statement here can run twice (create or replace, grants, comments).
 -- Tables, types and policies of the area are in V0009__payments_and_cash.sql.
+--
+-- Moments. Each money function that stamps the time of its event has an _at
+-- variant taking that moment (app.capture_payment_at, ...), which holds the
+-- body; the function the app calls runs it with now(). Only the owner may run
+-- an _at variant (imports, the demo history of db/demo-activity, tests): the
+-- app roles cannot choose when money moved.
 -- ============================================================================
 
 -- A captured payment never changes but for its status, its gateway batch (once)
@@ -85,13 +91,14 @@ comment on function app.online_payment_figures(bigint, numeric, numeric, numeric
 -- successful payment per order. A capture of an order whose bill was paid
 -- meanwhile (another order, cash) or cancelled is the patient's advance.
 -- ----------------------------------------------------------------------------
-create or replace function app.capture_payment(
+create or replace function app.capture_payment_at(
   p_bill                uuid,
   p_gateway             payment_gateway,
   p_gateway_order_id    text,
   p_gateway_payment_id  text,
   p_method              payment_method,
-  p_amount_paise        bigint
+  p_amount_paise        bigint,
+  p_at                  timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -100,7 +107,7 @@ declare
   v_order public.payments := app.gateway_event_order('a capture', p_gateway, p_gateway_order_id,
                                                      p_gateway_payment_id, p_method);
   v_tenant uuid := v_order.facility_id;
-  v_now timestamptz := now();
+  v_now timestamptz := p_at;
   v_bill public.bills;
   v_config public.facility_configurations;
   v_rates public.facility_method_rates;
@@ -210,7 +217,7 @@ begin
     where b.id = p_bill;
   end if;
 
-  perform app.post_journal_entry(
+  perform app.post_journal_entry_at(p_at,
     v_tenant, 'online_capture', 'capture:' || p_gateway || ':' || p_gateway_payment_id,
     jsonb_build_array(
       jsonb_build_object('account', 'gateway_clearing', 'gateway', p_gateway,
@@ -224,6 +231,24 @@ begin
     v_entry);
   return v_payment;
 end
+$$;
+revoke all on function app.capture_payment_at(uuid, payment_gateway, text, text, payment_method, bigint, timestamptz) from public;
+alter function app.capture_payment_at(uuid, payment_gateway, text, text, payment_method, bigint, timestamptz) owner to careledger_definer;
+comment on function app.capture_payment_at(uuid, payment_gateway, text, text, payment_method, bigint, timestamptz) is
+  'As app.capture_payment, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.capture_payment(
+  p_bill                uuid,
+  p_gateway             payment_gateway,
+  p_gateway_order_id    text,
+  p_gateway_payment_id  text,
+  p_method              payment_method,
+  p_amount_paise        bigint
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.capture_payment_at(p_bill, p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method, p_amount_paise, now())
 $$;
 revoke all on function app.capture_payment(uuid, payment_gateway, text, text, payment_method, bigint) from public;
 grant execute on function app.capture_payment(uuid, payment_gateway, text, text, payment_method, bigint) to careledger_app, careledger_patient;
@@ -341,7 +366,7 @@ grant execute on function app.require_cashier(text) to careledger_definer;
 -- Shifts. Definer rights (the app role writes no shift), so they check the
 -- caller: a staff member of the current facility with cash.collect.
 -- ----------------------------------------------------------------------------
-create or replace function app.open_shift(p_opening_float_paise bigint) returns uuid
+create or replace function app.open_shift_at(p_opening_float_paise bigint, p_at timestamptz) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -361,11 +386,22 @@ begin
   if exists (select 1 from public.cashier_shifts s where s.staff_id = v_staff and s.status = 'open') then
     raise exception 'you already have an open shift: close it first' using errcode = 'unique_violation';
   end if;
-  insert into public.cashier_shifts (facility_id, staff_id, opening_float_paise)
-  values (v_tenant, v_staff, p_opening_float_paise)
+  insert into public.cashier_shifts (facility_id, staff_id, opening_float_paise, opened_at)
+  values (v_tenant, v_staff, p_opening_float_paise, p_at)
   returning id into v_shift;
   return v_shift;
 end
+$$;
+revoke all on function app.open_shift_at(bigint, timestamptz) from public;
+alter function app.open_shift_at(bigint, timestamptz) owner to careledger_definer;
+comment on function app.open_shift_at(bigint, timestamptz) is
+  'As app.open_shift, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.open_shift(p_opening_float_paise bigint) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.open_shift_at(p_opening_float_paise, now())
 $$;
 revoke all on function app.open_shift(bigint) from public;
 grant execute on function app.open_shift(bigint) to careledger_app, careledger_patient;
@@ -376,7 +412,7 @@ comment on function app.open_shift(bigint) is
 -- ----------------------------------------------------------------------------
 -- The close of a shift, now with the cash refunded out of it.
 -- ----------------------------------------------------------------------------
-create or replace function app.close_shift(p_shift uuid, p_counted_paise bigint) returns cashier_shifts
+create or replace function app.close_shift_at(p_shift uuid, p_counted_paise bigint, p_at timestamptz) returns cashier_shifts
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -413,13 +449,24 @@ begin
   from public.cash_refunds r where r.facility_id = v_tenant and r.shift_id = p_shift;
 
   update public.cashier_shifts s
-  set status = 'closed', closed_at = greatest(now(), s.opened_at), counted_paise = p_counted_paise,
+  set status = 'closed', closed_at = greatest(p_at, s.opened_at), counted_paise = p_counted_paise,
       expected_paise = s.opening_float_paise + v_collected - v_refunded,
       variance_paise = p_counted_paise - (s.opening_float_paise + v_collected - v_refunded)
   where s.id = p_shift
   returning s.* into v_shift;
   return v_shift;
 end
+$$;
+revoke all on function app.close_shift_at(uuid, bigint, timestamptz) from public;
+alter function app.close_shift_at(uuid, bigint, timestamptz) owner to careledger_definer;
+comment on function app.close_shift_at(uuid, bigint, timestamptz) is
+  'As app.close_shift, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.close_shift(p_shift uuid, p_counted_paise bigint) returns cashier_shifts
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select * from app.close_shift_at(p_shift, p_counted_paise, now())
 $$;
 revoke all on function app.close_shift(uuid, bigint) from public;
 grant execute on function app.close_shift(uuid, bigint) to careledger_app, careledger_patient;
@@ -433,14 +480,14 @@ comment on function app.close_shift(uuid, bigint) is
 -- cash.collect in the bill's facility, entered as the current tenant, with an
 -- open shift.
 -- ----------------------------------------------------------------------------
-create or replace function app.collect_cash(p_bill uuid, p_amount_paise bigint, p_idempotency_key text) returns uuid
+create or replace function app.collect_cash_at(p_bill uuid, p_amount_paise bigint, p_idempotency_key text, p_at timestamptz) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_tenant uuid := app.current_tenant();
   v_staff uuid := app.require_cashier('collecting cash');
-  v_now timestamptz := now();
+  v_now timestamptz := p_at;
   v_bill public.bills;
   v_existing public.cash_collections;
   v_shift uuid;
@@ -536,7 +583,7 @@ begin
   where b.id = p_bill;
 
   if v_entry is not null then
-    perform app.post_journal_entry(
+    perform app.post_journal_entry_at(p_at,
       v_tenant, 'cash_collection', 'cash_collection:' || v_collection,
       jsonb_build_array(
         jsonb_build_object('account', 'facility_receivable',
@@ -552,6 +599,17 @@ begin
   perform app.issue_receipt_for(v_tenant, v_now, p_bill, v_bill.patient_id, null, v_collection, p_amount_paise);
   return v_collection;
 end
+$$;
+revoke all on function app.collect_cash_at(uuid, bigint, text, timestamptz) from public;
+alter function app.collect_cash_at(uuid, bigint, text, timestamptz) owner to careledger_definer;
+comment on function app.collect_cash_at(uuid, bigint, text, timestamptz) is
+  'As app.collect_cash, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.collect_cash(p_bill uuid, p_amount_paise bigint, p_idempotency_key text) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.collect_cash_at(p_bill, p_amount_paise, p_idempotency_key, now())
 $$;
 revoke all on function app.collect_cash(uuid, bigint, text) from public;
 grant execute on function app.collect_cash(uuid, bigint, text) to careledger_app, careledger_patient;
@@ -603,11 +661,12 @@ $$;
 revoke all on function app.check_refund_reason(text) from public;
 grant execute on function app.check_refund_reason(text) to careledger_definer;
 
-create or replace function app.refund_payment(
+create or replace function app.refund_payment_at(
   p_payment            uuid,
   p_gateway_refund_id  text,
   p_amount_paise       bigint,
-  p_reason             text
+  p_reason             text,
+  p_at                 timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -710,11 +769,11 @@ begin
   insert into public.payment_refunds (
     id, facility_id, payment_id, bill_id, patient_id, gateway, gateway_refund_id, amount_paise, advance_paise, reason,
     refunded_by, platform_fee_reversed_paise, platform_gst_reversed_paise, gateway_fee_recovered_paise,
-    gateway_gst_recovered_paise, payable_paise, recovery_paise, journal_entry_id)
+    gateway_gst_recovered_paise, payable_paise, recovery_paise, journal_entry_id, refunded_at)
   values (
     v_refund, v_payment.facility_id, v_payment.id, v_payment.bill_id, v_payment.patient_id, v_payment.gateway,
     p_gateway_refund_id, p_amount_paise, v_advance, nullif(btrim(p_reason), ''),
-    app.current_user_id(), v_p_r, v_pg_r, v_g_r, v_gg_r, v_payable, v_recovery, v_entry);
+    app.current_user_id(), v_p_r, v_pg_r, v_g_r, v_gg_r, v_payable, v_recovery, v_entry, p_at);
 
   update public.payments p
   set refunded_paise = v_refunded,
@@ -735,7 +794,7 @@ begin
     where b.id = v_bill.id;
   end if;
 
-  perform app.post_journal_entry(
+  perform app.post_journal_entry_at(p_at,
     v_payment.facility_id, 'online_refund', 'refund:' || v_payment.gateway || ':' || p_gateway_refund_id,
     jsonb_build_array(
       jsonb_build_object('account', 'platform_fee_income', 'debit_paise', v_p_r),
@@ -751,17 +810,34 @@ begin
   return v_refund;
 end
 $$;
+revoke all on function app.refund_payment_at(uuid, text, bigint, text, timestamptz) from public;
+alter function app.refund_payment_at(uuid, text, bigint, text, timestamptz) owner to careledger_definer;
+comment on function app.refund_payment_at(uuid, text, bigint, text, timestamptz) is
+  'As app.refund_payment, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.refund_payment(
+  p_payment            uuid,
+  p_gateway_refund_id  text,
+  p_amount_paise       bigint,
+  p_reason             text
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.refund_payment_at(p_payment, p_gateway_refund_id, p_amount_paise, p_reason, now())
+$$;
 revoke all on function app.refund_payment(uuid, text, bigint, text) from public;
 grant execute on function app.refund_payment(uuid, text, bigint, text) to careledger_app, careledger_patient;
 alter function app.refund_payment(uuid, text, bigint, text) owner to careledger_definer;
 comment on function app.refund_payment(uuid, text, bigint, text) is
   'Records a gateway refund of a captured online payment of the current facility, idempotently per gateway refund id: advance first, then the bill; fees reversed by the cumulative rule; the facility''s cost from facility_payable up to the payment''s open amount, the rest a recovery in facility_receivable (posting 5 of docs/ledger.md). Only the payment webhook: a refund is recorded when the gateway reports it.';
 
-create or replace function app.refund_cash(
+create or replace function app.refund_cash_at(
   p_collection       uuid,
   p_amount_paise     bigint,
   p_reason           text,
-  p_idempotency_key  text
+  p_idempotency_key  text,
+  p_at               timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -878,12 +954,13 @@ begin
 
   insert into public.cash_refunds (
     id, facility_id, collection_id, bill_id, patient_id, shift_id, refunded_by, amount_paise, reason, idempotency_key,
-    commission_reversed_paise, commission_gst_reversed_paise, receivable_paise, payable_paise, journal_entry_id, created_by)
+    commission_reversed_paise, commission_gst_reversed_paise, receivable_paise, payable_paise, journal_entry_id, created_by,
+    refunded_at)
   values (
     v_refund, v_tenant, v_collection.id, v_collection.bill_id, v_collection.patient_id, v_shift.id, v_staff, p_amount_paise,
     nullif(btrim(p_reason), ''), p_idempotency_key, v_c_r + v_fee_r, v_cg_r + v_fee_gst_r,
     v_receivable + v_fee_receivable, v_c_r + v_cg_r - v_receivable + v_fee_r + v_fee_gst_r - v_fee_receivable,
-    v_entry, app.current_user_id());
+    v_entry, app.current_user_id(), p_at);
 
   -- the collections' totals; the settlement status follows what is still owed (cash_collections' settlement status check)
   update public.cash_collections c
@@ -914,7 +991,7 @@ begin
   where b.id = v_bill.id;
 
   if v_entry is not null then
-    perform app.post_journal_entry(
+    perform app.post_journal_entry_at(p_at,
       v_tenant, 'cash_refund', 'cash_refund:' || v_refund,
       jsonb_build_array(
         jsonb_build_object('account', 'cash_commission_income', 'debit_paise', v_c_r + v_fee_r),
@@ -927,6 +1004,22 @@ begin
   end if;
   return v_refund;
 end
+$$;
+revoke all on function app.refund_cash_at(uuid, bigint, text, text, timestamptz) from public;
+alter function app.refund_cash_at(uuid, bigint, text, text, timestamptz) owner to careledger_definer;
+comment on function app.refund_cash_at(uuid, bigint, text, text, timestamptz) is
+  'As app.refund_cash, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.refund_cash(
+  p_collection       uuid,
+  p_amount_paise     bigint,
+  p_reason           text,
+  p_idempotency_key  text
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.refund_cash_at(p_collection, p_amount_paise, p_reason, p_idempotency_key, now())
 $$;
 revoke all on function app.refund_cash(uuid, bigint, text, text) from public;
 grant execute on function app.refund_cash(uuid, bigint, text, text) to careledger_app, careledger_patient;
@@ -948,13 +1041,14 @@ $$;
 revoke all on function app.gateway_settlement_items(uuid[], uuid[]) from public;
 alter function app.gateway_settlement_items(uuid[], uuid[]) owner to careledger_definer;
 
-create or replace function app.record_gateway_settlement(
+create or replace function app.record_gateway_settlement_at(
   p_gateway              payment_gateway,
   p_utr                  text,
   p_settled_on           date,
   p_stated_amount_paise  bigint,
   p_payment_ids          uuid[],
-  p_refund_ids           uuid[] default '{}'
+  p_refund_ids           uuid[],
+  p_at                   timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -988,7 +1082,7 @@ begin
     raise exception 'the stated amount of a gateway settlement is 0 paise or more (got %)', p_stated_amount_paise
       using errcode = 'check_violation';
   end if;
-  if p_settled_on > (now() at time zone 'Asia/Kolkata')::date then
+  if p_settled_on > (p_at at time zone 'Asia/Kolkata')::date then
     raise exception 'settlement date % is in the future', p_settled_on using errcode = 'check_violation';
   end if;
   if cardinality(v_payments) + cardinality(v_refunds) = 0 then
@@ -1056,10 +1150,11 @@ begin
 
   select sum(i.amount_paise) into v_expected from app.gateway_settlement_items(v_payments, v_refunds) i;
 
-  insert into public.gateway_settlements (id, gateway, utr, settled_on, stated_amount_paise, expected_paise, status, recorded_by)
+  insert into public.gateway_settlements (id, gateway, utr, settled_on, stated_amount_paise, expected_paise, status, recorded_by,
+                                          recorded_at)
   values (v_batch, p_gateway, p_utr, p_settled_on, p_stated_amount_paise, v_expected,
           case when v_expected = p_stated_amount_paise then 'matched' else 'mismatched' end::public.gateway_settlement_status,
-          v_actor);
+          v_actor, p_at);
 
   for v_part in
     select i.facility_id, count(*) filter (where i.is_payment) as payments_count,
@@ -1069,7 +1164,7 @@ begin
   loop
     v_entry := null;
     if v_part.amount_paise <> 0 then
-      v_entry := app.post_journal_entry(
+      v_entry := app.post_journal_entry_at(p_at,
         v_part.facility_id, 'gateway_settlement',
         'gateway_settlement:' || p_gateway || ':' || p_utr || ':' || v_part.facility_id,
         case when v_part.amount_paise > 0 then
@@ -1093,6 +1188,24 @@ begin
   update public.payment_refunds r set gateway_settlement_id = v_batch where r.id = any (v_refunds);
   return v_batch;
 end
+$$;
+revoke all on function app.record_gateway_settlement_at(payment_gateway, text, date, bigint, uuid[], uuid[], timestamptz) from public;
+alter function app.record_gateway_settlement_at(payment_gateway, text, date, bigint, uuid[], uuid[], timestamptz) owner to careledger_definer;
+comment on function app.record_gateway_settlement_at(payment_gateway, text, date, bigint, uuid[], uuid[], timestamptz) is
+  'As app.record_gateway_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.record_gateway_settlement(
+  p_gateway              payment_gateway,
+  p_utr                  text,
+  p_settled_on           date,
+  p_stated_amount_paise  bigint,
+  p_payment_ids          uuid[],
+  p_refund_ids           uuid[] default '{}'
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.record_gateway_settlement_at(p_gateway, p_utr, p_settled_on, p_stated_amount_paise, p_payment_ids, p_refund_ids, now())
 $$;
 revoke all on function app.record_gateway_settlement(payment_gateway, text, date, bigint, uuid[], uuid[]) from public;
 grant execute on function app.record_gateway_settlement(payment_gateway, text, date, bigint, uuid[], uuid[]) to careledger_app, careledger_patient;
@@ -1265,11 +1378,12 @@ grant execute on function app.recorded_payment_attempt(payment_gateway, text, te
 -- ----------------------------------------------------------------------------
 -- Orders.
 -- ----------------------------------------------------------------------------
-create or replace function app.create_payment_order(
+create or replace function app.create_payment_order_at(
   p_bill              uuid,
   p_gateway           payment_gateway,
   p_gateway_order_id  text,
-  p_amount_paise      bigint
+  p_amount_paise      bigint,
+  p_at                timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -1328,11 +1442,29 @@ begin
       using errcode = 'check_violation';
   end if;
 
-  insert into public.payments (facility_id, bill_id, patient_id, gateway, gateway_order_id, amount_paise, status, created_by)
-  values (v_tenant, p_bill, v_bill.patient_id, p_gateway, p_gateway_order_id, p_amount_paise, 'created', app.current_user_id())
+  insert into public.payments (facility_id, bill_id, patient_id, gateway, gateway_order_id, amount_paise, status, created_by,
+                               created_at)
+  values (v_tenant, p_bill, v_bill.patient_id, p_gateway, p_gateway_order_id, p_amount_paise, 'created', app.current_user_id(),
+          p_at)
   returning id into v_payment;
   return v_payment;
 end
+$$;
+revoke all on function app.create_payment_order_at(uuid, payment_gateway, text, bigint, timestamptz) from public;
+alter function app.create_payment_order_at(uuid, payment_gateway, text, bigint, timestamptz) owner to careledger_definer;
+comment on function app.create_payment_order_at(uuid, payment_gateway, text, bigint, timestamptz) is
+  'As app.create_payment_order, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.create_payment_order(
+  p_bill              uuid,
+  p_gateway           payment_gateway,
+  p_gateway_order_id  text,
+  p_amount_paise      bigint
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.create_payment_order_at(p_bill, p_gateway, p_gateway_order_id, p_amount_paise, now())
 $$;
 revoke all on function app.create_payment_order(uuid, payment_gateway, text, bigint) from public;
 grant execute on function app.create_payment_order(uuid, payment_gateway, text, bigint) to careledger_app, careledger_patient;
@@ -1391,12 +1523,13 @@ comment on function app.record_payment_authorized(payment_gateway, text, text, p
 -- ----------------------------------------------------------------------------
 -- Failed.
 -- ----------------------------------------------------------------------------
-create or replace function app.record_payment_failed(
+create or replace function app.record_payment_failed_at(
   p_gateway             payment_gateway,
   p_gateway_order_id    text,
   p_gateway_payment_id  text,
   p_method              payment_method,
-  p_reason              text
+  p_reason              text,
+  p_at                  timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -1420,19 +1553,36 @@ begin
         using errcode = 'object_not_in_prerequisite_state';
     end if;
     -- an authorization that did not end in a capture
-    update public.payments p set status = 'failed', failed_at = now(), failure_reason = btrim(p_reason)
+    update public.payments p set status = 'failed', failed_at = p_at, failure_reason = btrim(p_reason)
     where p.id = v_row.id;
     return v_row.id;
   end if;
 
   -- an attempt that failed at once: a row of its own; the order stays open for another attempt
   insert into public.payments (facility_id, bill_id, patient_id, gateway, gateway_order_id, gateway_payment_id, method,
-                               amount_paise, status, failed_at, failure_reason, created_by)
+                               amount_paise, status, failed_at, failure_reason, created_by, created_at)
   values (v_order.facility_id, v_order.bill_id, v_order.patient_id, p_gateway, p_gateway_order_id, p_gateway_payment_id,
-          p_method, v_order.amount_paise, 'failed', now(), btrim(p_reason), app.current_user_id())
+          p_method, v_order.amount_paise, 'failed', p_at, btrim(p_reason), app.current_user_id(), p_at)
   returning id into v_payment;
   return v_payment;
 end
+$$;
+revoke all on function app.record_payment_failed_at(payment_gateway, text, text, payment_method, text, timestamptz) from public;
+alter function app.record_payment_failed_at(payment_gateway, text, text, payment_method, text, timestamptz) owner to careledger_definer;
+comment on function app.record_payment_failed_at(payment_gateway, text, text, payment_method, text, timestamptz) is
+  'As app.record_payment_failed, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.record_payment_failed(
+  p_gateway             payment_gateway,
+  p_gateway_order_id    text,
+  p_gateway_payment_id  text,
+  p_method              payment_method,
+  p_reason              text
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.record_payment_failed_at(p_gateway, p_gateway_order_id, p_gateway_payment_id, p_method, p_reason, now())
 $$;
 revoke all on function app.record_payment_failed(payment_gateway, text, text, payment_method, text) from public;
 grant execute on function app.record_payment_failed(payment_gateway, text, text, payment_method, text) to careledger_app, careledger_patient;

@@ -4,6 +4,12 @@
 -- Repeatable: Flyway runs this file again whenever it changes, so every
 -- statement here can run twice (create or replace, grants, comments).
 -- Tables, types and policies of the area are in V0010__settlements.sql.
+--
+-- Moments. Each money function that stamps the time of its event has an _at
+-- variant taking that moment (app.capture_payment_at, ...), which holds the
+-- body; the function the app calls runs it with now(). Only the owner may run
+-- an _at variant (imports, the demo history of db/demo-activity, tests): the
+-- app roles cannot choose when money moved.
 -- ============================================================================
 
 -- Never deleted; what it is (facility, type, period, when made, by whom) never
@@ -402,12 +408,13 @@ alter function app.fill_settlement(settlements) owner to careledger_definer;
 -- ----------------------------------------------------------------------------
 -- Drafts.
 -- ----------------------------------------------------------------------------
-create or replace function app.create_settlement(
+create or replace function app.create_settlement_at(
   p_facility     uuid,
   p_type         settlement_type,
   p_period_from  date,
   p_period_to    date,
-  p_fill         boolean default true
+  p_fill         boolean,
+  p_at           timestamptz
 ) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
@@ -427,8 +434,16 @@ begin
   perform app.lock_facility_settlements(p_facility);
 
   insert into public.settlements (facility_id, created_at, settlement_type, period_from, period_to, created_by)
-  values (p_facility, now(), p_type, p_period_from, p_period_to, v_user)
+  values (p_facility, p_at, p_type, p_period_from, p_period_to, v_user)
   returning * into v;
+  -- allocations reference the settlement with a foreign key, so partition upkeep could never move it out of the
+  -- default partition: a settlement made at another moment than now needs its month's partition made first
+  if p_at <> now() and exists (select 1 from public.settlements s
+                               where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at
+                                 and s.tableoid = 'public.settlements_default'::regclass) then
+    raise exception 'no partition of settlements holds %: run partition upkeep for that month first', p_at
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
   -- locked like any settlement being changed
   v := app.lock_settlement(v.id);
   if coalesce(p_fill, true) then
@@ -437,6 +452,23 @@ begin
   perform app.refresh_settlement_totals(v);
   return v.id;
 end
+$$;
+revoke all on function app.create_settlement_at(uuid, settlement_type, date, date, boolean, timestamptz) from public;
+alter function app.create_settlement_at(uuid, settlement_type, date, date, boolean, timestamptz) owner to careledger_definer;
+comment on function app.create_settlement_at(uuid, settlement_type, date, date, boolean, timestamptz) is
+  'As app.create_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.create_settlement(
+  p_facility     uuid,
+  p_type         settlement_type,
+  p_period_from  date,
+  p_period_to    date,
+  p_fill         boolean default true
+) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.create_settlement_at(p_facility, p_type, p_period_from, p_period_to, p_fill, now())
 $$;
 revoke all on function app.create_settlement(uuid, settlement_type, date, date, boolean) from public;
 grant execute on function app.create_settlement(uuid, settlement_type, date, date, boolean) to careledger_app, careledger_patient;
@@ -527,7 +559,7 @@ comment on function app.release_settlement_allocation(uuid, uuid) is
 -- ----------------------------------------------------------------------------
 -- The lifecycle.
 -- ----------------------------------------------------------------------------
-create or replace function app.submit_settlement(p_settlement uuid) returns void
+create or replace function app.submit_settlement_at(p_settlement uuid, p_at timestamptz) returns void
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -547,14 +579,25 @@ begin
     raise exception 'settlement % allocates nothing: nothing to submit', p_settlement
       using errcode = 'object_not_in_prerequisite_state';
   end if;
-  v_minimum := (app.facility_configuration_at(v.facility_id, now())).minimum_payout_paise;
+  v_minimum := (app.facility_configuration_at(v.facility_id, p_at)).minimum_payout_paise;
   if v.net_amount_paise > 0 and v.net_amount_paise < v_minimum then
     raise exception 'settlement % nets % paise, below the facility''s minimum payout of % paise: cancel it and the items stay open for the next one',
       p_settlement, v.net_amount_paise, v_minimum using errcode = 'check_violation';
   end if;
-  update public.settlements s set settlement_status = 'pending', submitted_at = now(), submitted_by = v_user
+  update public.settlements s set settlement_status = 'pending', submitted_at = p_at, submitted_by = v_user
   where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at;
 end
+$$;
+revoke all on function app.submit_settlement_at(uuid, timestamptz) from public;
+alter function app.submit_settlement_at(uuid, timestamptz) owner to careledger_definer;
+comment on function app.submit_settlement_at(uuid, timestamptz) is
+  'As app.submit_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.submit_settlement(p_settlement uuid) returns void
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.submit_settlement_at(p_settlement, now())
 $$;
 revoke all on function app.submit_settlement(uuid) from public;
 grant execute on function app.submit_settlement(uuid) to careledger_app, careledger_patient;
@@ -562,7 +605,7 @@ alter function app.submit_settlement(uuid) owner to careledger_definer;
 comment on function app.submit_settlement(uuid) is
   'Super admin: draft → pending (shown to the facility admin); refused when empty or when 0 < net < the facility''s minimum payout.';
 
-create or replace function app.acknowledge_settlement(p_settlement uuid) returns void
+create or replace function app.acknowledge_settlement_at(p_settlement uuid, p_at timestamptz) returns void
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -585,9 +628,20 @@ begin
   if v.acknowledged_at is not null then
     raise exception 'settlement % was already acknowledged', p_settlement using errcode = 'object_not_in_prerequisite_state';
   end if;
-  update public.settlements s set acknowledged_at = now(), acknowledged_by = app.current_user_id()
+  update public.settlements s set acknowledged_at = p_at, acknowledged_by = app.current_user_id()
   where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at;
 end
+$$;
+revoke all on function app.acknowledge_settlement_at(uuid, timestamptz) from public;
+alter function app.acknowledge_settlement_at(uuid, timestamptz) owner to careledger_definer;
+comment on function app.acknowledge_settlement_at(uuid, timestamptz) is
+  'As app.acknowledge_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.acknowledge_settlement(p_settlement uuid) returns void
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.acknowledge_settlement_at(p_settlement, now())
 $$;
 revoke all on function app.acknowledge_settlement(uuid) from public;
 grant execute on function app.acknowledge_settlement(uuid) to careledger_app, careledger_patient;
@@ -595,7 +649,7 @@ alter function app.acknowledge_settlement(uuid) owner to careledger_definer;
 comment on function app.acknowledge_settlement(uuid) is
   'Facility admin of the facility: records that they saw a pending settlement (who, when); once.';
 
-create or replace function app.approve_settlement(p_settlement uuid) returns void
+create or replace function app.approve_settlement_at(p_settlement uuid, p_at timestamptz) returns void
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -610,9 +664,20 @@ begin
     raise exception 'settlement % is %: only a pending settlement is approved', p_settlement, v.settlement_status
       using errcode = 'object_not_in_prerequisite_state';
   end if;
-  update public.settlements s set settlement_status = 'approved', approved_at = now(), approved_by = v_user
+  update public.settlements s set settlement_status = 'approved', approved_at = p_at, approved_by = v_user
   where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at;
 end
+$$;
+revoke all on function app.approve_settlement_at(uuid, timestamptz) from public;
+alter function app.approve_settlement_at(uuid, timestamptz) owner to careledger_definer;
+comment on function app.approve_settlement_at(uuid, timestamptz) is
+  'As app.approve_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.approve_settlement(p_settlement uuid) returns void
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.approve_settlement_at(p_settlement, now())
 $$;
 revoke all on function app.approve_settlement(uuid) from public;
 grant execute on function app.approve_settlement(uuid) to careledger_app, careledger_patient;
@@ -620,7 +685,7 @@ alter function app.approve_settlement(uuid) owner to careledger_definer;
 comment on function app.approve_settlement(uuid) is 'Super admin: pending → approved; once.';
 
 -- Paying: the UTR, paid_at now, posting 4 of docs/ledger.md and every item settled, in one transaction.
-create or replace function app.pay_settlement(p_settlement uuid, p_bank_reference text) returns uuid
+create or replace function app.pay_settlement_at(p_settlement uuid, p_bank_reference text, p_at timestamptz) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -662,16 +727,27 @@ begin
            else jsonb_build_object('account', 'platform_bank', 'debit_paise', v_y - v_x - v_t) end,
       jsonb_build_object('account', 'tds_receivable', 'debit_paise', v_t))
   end;
-  perform app.post_journal_entry(v.facility_id, 'settlement_paid', 'settlement_paid:' || v.id, v_lines,
+  perform app.post_journal_entry_at(p_at, v.facility_id, 'settlement_paid', 'settlement_paid:' || v.id, v_lines,
                                  'settlement ' || v.settlement_type || ' ' || v.period_from || '..' || v.period_to
                                  || ' UTR ' || p_bank_reference, v_entry);
   perform app.apply_settlement_allocations(v, 0, 1);
   update public.settlements s
-  set settlement_status = 'paid', paid_at = now(), paid_by = v_user, bank_reference = p_bank_reference,
+  set settlement_status = 'paid', paid_at = p_at, paid_by = v_user, bank_reference = p_bank_reference,
       journal_entry_id = v_entry
   where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at;
   return v_entry;
 end
+$$;
+revoke all on function app.pay_settlement_at(uuid, text, timestamptz) from public;
+alter function app.pay_settlement_at(uuid, text, timestamptz) owner to careledger_definer;
+comment on function app.pay_settlement_at(uuid, text, timestamptz) is
+  'As app.pay_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.pay_settlement(p_settlement uuid, p_bank_reference text) returns uuid
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.pay_settlement_at(p_settlement, p_bank_reference, now())
 $$;
 revoke all on function app.pay_settlement(uuid, text) from public;
 grant execute on function app.pay_settlement(uuid, text) to careledger_app, careledger_patient;
@@ -679,7 +755,7 @@ alter function app.pay_settlement(uuid, text) owner to careledger_definer;
 comment on function app.pay_settlement(uuid, text) is
   'Super admin: approved → paid with the bank reference (UTR); posts the settlement entry (posting 4 of docs/ledger.md) and settles every allocated item; returns the entry.';
 
-create or replace function app.cancel_settlement(p_settlement uuid, p_reason text) returns void
+create or replace function app.cancel_settlement_at(p_settlement uuid, p_reason text, p_at timestamptz) returns void
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
@@ -697,9 +773,20 @@ begin
   end if;
   perform app.apply_settlement_allocations(v, -1, 0);
   update public.settlements s
-  set settlement_status = 'cancelled', cancelled_at = now(), cancelled_by = v_user, cancel_reason = btrim(p_reason)
+  set settlement_status = 'cancelled', cancelled_at = p_at, cancelled_by = v_user, cancel_reason = btrim(p_reason)
   where s.facility_id = v.facility_id and s.id = v.id and s.created_at = v.created_at;
 end
+$$;
+revoke all on function app.cancel_settlement_at(uuid, text, timestamptz) from public;
+alter function app.cancel_settlement_at(uuid, text, timestamptz) owner to careledger_definer;
+comment on function app.cancel_settlement_at(uuid, text, timestamptz) is
+  'As app.cancel_settlement, at a given moment instead of now() (imports, the demo history, tests; owner only).';
+
+create or replace function app.cancel_settlement(p_settlement uuid, p_reason text) returns void
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select app.cancel_settlement_at(p_settlement, p_reason, now())
 $$;
 revoke all on function app.cancel_settlement(uuid, text) from public;
 grant execute on function app.cancel_settlement(uuid, text) to careledger_app, careledger_patient;

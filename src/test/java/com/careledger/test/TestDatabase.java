@@ -82,12 +82,22 @@ public final class TestDatabase {
             Flyway.configure()
                     .dataSource(url(), EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE,
                             server.password(EmbeddedPostgresAutoConfiguration.MIGRATOR_ROLE))
-                    .locations("classpath:db/migration", "classpath:db/demo")
+                    .locations(demoActivity()
+                            ? new String[] {"classpath:db/migration", "classpath:db/demo", "classpath:db/demo-activity"}
+                            : new String[] {"classpath:db/migration", "classpath:db/demo"})
                     .placeholders(Map.of("demo_password", DEMO_PASSWORD))
                     .load()
                     .migrate();
         }
         return server;
+    }
+
+    /**
+     * Whether this JVM's database holds the demo activity too: as the Spring contexts of the same JVM migrate it
+     * ({@code careledger.embedded-postgres.demo-activity}; off for the database tests, on for the browser tests).
+     */
+    public static boolean demoActivity() {
+        return Boolean.parseBoolean(System.getProperty("careledger.embedded-postgres.demo-activity", "true"));
     }
 
     /**

@@ -104,13 +104,19 @@ public class EmbeddedPostgresAutoConfiguration {
         };
     }
 
-    /** Demo mode: the demo facilities and sign-ins of db/demo, a location production never reads. */
+    /**
+     * Demo mode: the demo facilities and sign-ins of db/demo and, unless switched off, their ninety days of activity
+     * of db/demo-activity: locations production never reads.
+     */
     @Bean
     FlywayConfigurationCustomizer demoDataLocation(EmbeddedPostgresProperties properties) {
         return configuration -> {
             if (properties.demoData()) {
                 List<org.flywaydb.core.api.Location> locations = new ArrayList<>(List.of(configuration.getLocations()));
                 locations.add(new org.flywaydb.core.api.Location("classpath:db/demo"));
+                if (properties.demoActivity()) {
+                    locations.add(new org.flywaydb.core.api.Location("classpath:db/demo-activity"));
+                }
                 configuration.locations(locations.toArray(org.flywaydb.core.api.Location[]::new))
                         .placeholders(Map.of("demo_password", properties.demoPassword()));
             }

@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port              TCP port on 127.0.0.1; 0 picks a free one at every start
  * @param ephemeral         a throw-away cluster per JVM (tests): data in a fresh folder, no fsync
  * @param demoData          load the demo facilities and sign-ins from {@code db/demo}
+ * @param demoActivity      with the demo data, also ninety days of activity up to today from {@code db/demo-activity}
+ *                          (bills, payments, cash, refunds, gateway batches, settlements); the database tests
+ *                          switch it off and keep the small fixture of {@code db/demo}
  * @param demoPassword      the password of every demo sign-in
  */
 @ConfigurationProperties("careledger.embedded-postgres")
@@ -24,5 +27,6 @@ public record EmbeddedPostgresProperties(
         @DefaultValue("0") int port,
         @DefaultValue("false") boolean ephemeral,
         @DefaultValue("true") boolean demoData,
+        @DefaultValue("true") boolean demoActivity,
         @DefaultValue("CareLedger#2026") String demoPassword) {
 }
