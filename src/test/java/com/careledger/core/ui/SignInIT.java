@@ -45,10 +45,11 @@ class SignInIT extends BrowserTest {
         assertThat(page.locator("#method-rates vaadin-grid-cell-content", new com.microsoft.playwright.Page.LocatorOptions()
                 .setHasText("1.20 %"))).isVisible();
         assertThat(page.locator("#cash-commission")).hasText("Cash at the counter: 2.00 % of each collection plus GST.");
-        // the owner's three questions, live from the ledger (the demo data has no money yet)
-        assertThat(page.locator("#held-for-platform")).hasText("You hold for the platform: ₹0.00.");
-        assertThat(page.locator("#since-last-settlement"))
-                .hasText("No settlement has been paid yet. Open now: nothing owed either way.");
+        // the owner's three questions, live from the ledger: the demo activity's ninety days leave cash commission
+        // held and settlements paid (DemoActivityTest proves the figures against the ledger)
+        assertThat(page.locator("#held-for-platform")).hasText(Pattern.compile("You hold for the platform: ₹[1-9][0-9,]*\\.[0-9]{2}\\."));
+        assertThat(page.locator("#commission-pending")).hasText(Pattern.compile("Commission pending: ₹[1-9][0-9,]*\\.[0-9]{2} — .*"));
+        assertThat(page.locator("#since-last-settlement")).hasText(Pattern.compile("Since the last settlement, paid [0-9]{1,2} [A-Z][a-z]{2,3} 20[0-9]{2}: .*"));
     }
 
     @Test
@@ -58,6 +59,9 @@ class SignInIT extends BrowserTest {
 
         page.waitForURL(Pattern.compile(".*/login\\?error$"));
         assertThat(page.getByText("Incorrect email or password")).isVisible();
+        // the email that was tried is still there, and the password is to be typed again
+        assertThat(page.locator("vaadin-login-form input[name='username']")).hasValue("admin@arogya.test");
+        assertThat(page.locator("vaadin-login-form input[name='password']")).hasValue("");
 
         page.navigate(url("/facility"));
         page.waitForURL(Pattern.compile(".*/login$"));
