@@ -1,7 +1,6 @@
 /**
- * The portal's two languages, English and Hindi: the texts of every view (vaadin-i18n/translations*.properties),
- * which language a page is in (the person's choice, kept with their sign-in and in a cookie, else the browser's), and
- * the switcher that changes it.
+ * The portal's two languages, English and Hindi ({@link com.careledger.core.i18n.Language}), and the language a
+ * signed-in person chose, kept with their sign-in by the database. What is shown in them is {@code core.ui.i18n}'s.
  */
 @NullMarked
 package com.careledger.core.i18n;

@@ -2,8 +2,8 @@ package com.careledger.core.ui;
 
 import java.time.Duration;
 
-import com.careledger.core.i18n.LanguageChoice;
-import com.careledger.core.i18n.LanguageSwitch;
+import com.careledger.core.ui.i18n.LanguageChoice;
+import com.careledger.core.ui.i18n.LanguageSwitch;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;

@@ -1,6 +1,6 @@
 package com.careledger.core.ui;
 
-import com.careledger.core.i18n.LanguageChoice;
+import com.careledger.core.ui.i18n.LanguageChoice;
 import com.careledger.core.security.AccountRepository;
 import com.careledger.core.security.AccountRepository.Accepted;
 import com.careledger.core.security.AccountRepository.InvalidEmail;

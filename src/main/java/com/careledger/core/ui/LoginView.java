@@ -1,7 +1,7 @@
 package com.careledger.core.ui;
 
-import com.careledger.core.i18n.LanguageChoice;
-import com.careledger.core.i18n.LanguageSwitch;
+import com.careledger.core.ui.i18n.LanguageChoice;
+import com.careledger.core.ui.i18n.LanguageSwitch;
 import com.careledger.core.security.LoginThrottledException;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;

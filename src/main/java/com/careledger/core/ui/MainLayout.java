@@ -3,8 +3,8 @@ package com.careledger.core.ui;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.careledger.core.i18n.LanguageChoice;
-import com.careledger.core.i18n.LanguageSwitch;
+import com.careledger.core.ui.i18n.LanguageChoice;
+import com.careledger.core.ui.i18n.LanguageSwitch;
 import com.careledger.core.security.CareLedgerUser;
 import com.vaadin.flow.component.HasElement;
 import com.vaadin.flow.component.applayout.AppLayout;

@@ -1,4 +1,4 @@
-package com.careledger.core.i18n;
+package com.careledger.core.ui.i18n;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.careledger.core.i18n.Language;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,8 +136,10 @@ class TranslationsTest {
     private static List<Path> viewSources() throws IOException {
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             return files.filter(f -> f.toString().endsWith(".java"))
-                    // the security configuration and the servlet filter of the ui package hold no views
+                    // the security configuration and the servlet filter of the ui package hold no views; the chart API
+                    // draws only the texts its callers give it (ChartCardTest); the language machinery (i18n) shows none itself
                     .filter(f -> !f.toString().endsWith("Configuration.java") && !f.toString().endsWith("Filter.java"))
+                    .filter(f -> !Set.of("chart", "i18n").contains(f.getParent().getFileName().toString()))
                     .filter(f -> f.getParent().getFileName().toString().equals("ui")
                             || f.getParent().getParent().getFileName().toString().equals("ui"))
                     .sorted()

@@ -1,5 +1,6 @@
-package com.careledger.core.i18n;
+package com.careledger.core.ui.i18n;
 
+import com.careledger.core.i18n.Language;
 import com.vaadin.flow.server.communication.IndexHtmlRequestListener;
 import com.vaadin.flow.server.communication.IndexHtmlResponse;
 import com.vaadin.flow.server.ServiceInitEvent;

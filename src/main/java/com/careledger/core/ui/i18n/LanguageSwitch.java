@@ -1,5 +1,6 @@
-package com.careledger.core.i18n;
+package com.careledger.core.ui.i18n;
 
+import com.careledger.core.i18n.Language;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.icon.VaadinIcon;

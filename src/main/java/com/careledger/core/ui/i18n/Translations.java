@@ -1,4 +1,4 @@
-package com.careledger.core.i18n;
+package com.careledger.core.ui.i18n;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
+import com.careledger.core.i18n.Language;
 import com.vaadin.flow.i18n.I18NProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package com.careledger.core.i18n;
+package com.careledger.core.ui.i18n;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -6,6 +6,8 @@ import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.careledger.core.i18n.Language;
+import com.careledger.core.i18n.LanguageRepository;
 import com.careledger.core.security.CareLedgerUser;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ServiceInitEvent;
