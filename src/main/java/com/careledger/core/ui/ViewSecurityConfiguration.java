@@ -2,15 +2,16 @@ package com.careledger.core.ui;
 
 import com.vaadin.flow.spring.security.RequestUtil;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
@@ -55,9 +56,6 @@ class ViewSecurityConfiguration {
         return http
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .loginView(LoginView.class)
-                        // an address that is no route: Vaadin answers a signed-in user with the not-found page in
-                        // the frame (the portal has no other endpoints); someone not signed in goes to sign-in
-                        .anyRequest(AuthorizeHttpRequestsConfigurer.AuthorizedUrl::authenticated)
                         .enableCsrfConfiguration(false))
                 // a failed sign-in returns to the form with the email that was tried
                 .formLogin(form -> form.failureHandler(new SignInFailure()))
@@ -76,10 +74,27 @@ class ViewSecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                         .frameOptions(frame -> frame.deny()))
-                // the error page of a refused request (a missing CSRF token: 403) is shown, not sent to sign-in
-                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll())
+                // the error page of a refused request (a missing CSRF token: 403) is shown, not sent to sign-in;
+                // an address that is no page reaches the portal for a signed-in user, who gets the not-found page in
+                // the frame (Vaadin's own rule refuses it with a bare 403), and sends anybody else to sign-in. These
+                // rules come before Vaadin's, which end in "deny every other request"
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers(request -> isUnknownAddress(request, vaadinRequests)).authenticated())
                 .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
                 .build();
+    }
+
+    /**
+     * A page request for an address that is neither one of Vaadin's routes, nor its own requests, nor a resource
+     * anybody may load (style sheets, fonts, icons).
+     */
+    static boolean isUnknownAddress(HttpServletRequest request, RequestUtil vaadinRequests) {
+        return HttpMethod.GET.matches(request.getMethod())
+                && !VaadinSecurityConfigurer.getDefaultHttpSecurityPermitMatcher().matches(request)
+                && !vaadinRequests.isFrameworkInternalRequest(request)
+                && !vaadinRequests.isAnonymousRoute(request)
+                && !vaadinRequests.isSecuredFlowRoute(request);
     }
 
     /** Runs before Spring Security, so that its redirects (to sign-in, after sign-in) are made relative too. */
