@@ -8,6 +8,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -86,11 +87,13 @@ class ViewSecurityConfiguration {
     }
 
     /**
-     * A page request for an address that is neither one of Vaadin's routes, nor its own requests, nor a resource
-     * anybody may load (style sheets, fonts, icons).
+     * A page the browser navigates to (a GET asking for HTML: style sheets, scripts, fonts and images ask for other
+     * kinds and keep Vaadin's rules) at an address that is neither one of Vaadin's routes nor its own requests.
      */
     static boolean isUnknownAddress(HttpServletRequest request, RequestUtil vaadinRequests) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
         return HttpMethod.GET.matches(request.getMethod())
+                && accept != null && accept.contains("text/html")
                 && !VaadinSecurityConfigurer.getDefaultHttpSecurityPermitMatcher().matches(request)
                 && !vaadinRequests.isFrameworkInternalRequest(request)
                 && !vaadinRequests.isAnonymousRoute(request)

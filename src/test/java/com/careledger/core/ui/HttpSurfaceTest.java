@@ -114,6 +114,23 @@ class HttpSurfaceTest {
         assertThat(redirect.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
+    /**
+     * The sign-in page's style sheet and Hindi font load without a sign-in, while an address that is no page sends
+     * someone not signed in to sign-in (a signed-in user gets the not-found page: NavigationIT).
+     */
+    @Test
+    void styleSheetsAndFontsLoadForAnybodyAndAnUnknownAddressAsksForSignIn() throws Exception {
+        for (String resource : List.of("/themes/careledger/styles.css",
+                "/themes/careledger/fonts/noto-sans-devanagari-devanagari-400-normal.woff2")) {
+            HttpResponse<String> loaded = http.send(HttpRequest.newBuilder(uri(resource)).header("Accept", "*/*").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(loaded.statusCode()).as(resource).isEqualTo(200);
+        }
+        HttpResponse<String> unknown = get("/no-such-page", null);
+        assertThat(unknown.statusCode()).isEqualTo(302);
+        assertThat(unknown.headers().firstValue("Location")).hasValue("/login");
+    }
+
     @Test
     void aForeignHostHeaderDoesNotBecomeTheRedirectTarget() throws Exception {
         String response = raw("GET /facility HTTP/1.1\r\nHost: evil.example\r\nAccept: text/html\r\nConnection: close\r\n\r\n");

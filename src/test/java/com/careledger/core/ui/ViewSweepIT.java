@@ -120,6 +120,9 @@ class ViewSweepIT extends BrowserTest {
             browser.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(dir.resolve(shot + ".png")));
 
             assertThat(browser.locator("html")).hasAttribute("lang", language);
+            // the page is drawn with its style sheets (Lumo's font list with the portal's Devanagari font in it)
+            assertThat((String) browser.evaluate("() => getComputedStyle(document.body).fontFamily"))
+                    .as("%s: body font", where).contains("Noto Sans Devanagari");
             assertThat(browser.locator("h1")).hasCount(1);
             assertThat(browser.locator("main")).hasCount(1);
             Axe.seriousViolations(browser).forEach(v -> failures.add(where + ": " + v));

@@ -48,6 +48,13 @@ public class LanguageChoice implements VaadinServiceInitListener {
             Language language = resolve(VaadinRequest.getCurrent());
             ui.setLocale(language.locale());
             ui.getPage().executeJs("document.documentElement.lang = $0", language.code());
+            // the connection indicator Vaadin's client shows (and screen readers read) speaks the page's language too
+            ui.getPage().executeJs("""
+                    const texts = {onlineText: $0, offlineText: $1, reconnectingText: $2};
+                    customElements.whenDefined('vaadin-connection-indicator').then(() =>
+                      document.querySelectorAll('vaadin-connection-indicator').forEach(i => Object.assign(i, texts)));""",
+                    ui.getTranslation("connection.online"), ui.getTranslation("connection.offline"),
+                    ui.getTranslation("connection.reconnecting"));
         });
     }
 
