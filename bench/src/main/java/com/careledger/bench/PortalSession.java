@@ -258,12 +258,12 @@ final class PortalSession {
     private static String find(Pattern pattern, String html) {
         Matcher m = pattern.matcher(html);
         if (!m.find()) {
-            throw new IllegalStateException(pattern + " is not in the sign-in page");
+            throw new IllegalStateException(pattern + " is not in the sign-in page:\n" + abbreviate(html));
         }
         return m.group(1);
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 600 ? s : s.substring(0, 600) + "…";
+        return s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
     }
 }
