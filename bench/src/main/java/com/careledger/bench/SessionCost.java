@@ -206,13 +206,35 @@ public final class SessionCost {
         return out;
     }
 
+    /** Where the portal's throw-away PostgreSQL clusters go, one {@code run-<pid>} per run. */
+    static final Path CLUSTERS = Path.of("target/bench-sessions-postgres");
+
+    /** Deletes the clusters of earlier runs (their process gone), which the embedded server leaves behind. */
+    private static void removeEarlierClusters() throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(CLUSTERS)) {
+            return;
+        }
+        try (var entries = java.nio.file.Files.list(CLUSTERS)) {
+            for (Path entry : entries.toList()) {
+                var m = java.util.regex.Pattern.compile("^run-(\\d+)").matcher(entry.getFileName().toString());
+                if (m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    try (var tree = java.nio.file.Files.walk(entry)) {
+                        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            java.nio.file.Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The portal's settings, as command-line arguments: they override application.properties (its port among them). */
     private static String[] portalArguments(boolean componentTracker) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.port", "0");
         // a throw-away cluster for this run, migrated with the demo data
         p.put("careledger.embedded-postgres.ephemeral", "true");
-        p.put("careledger.embedded-postgres.data-directory", "target/bench-sessions-postgres");
+        p.put("careledger.embedded-postgres.data-directory", CLUSTERS.toString());
         p.put("careledger.embedded-postgres.install-directory", "target/postgres");
         // no job runs while the heap is measured
         p.put("careledger.notifications.cron", "-");
@@ -284,6 +306,7 @@ public final class SessionCost {
         Settings settings = new Settings(steps, users, o.getOrDefault("password", "CareLedger#2026"),
                 Integer.parseInt(o.getOrDefault("warmup", "30")), Integer.parseInt(o.getOrDefault("rounds", "3")), 15,
                 !o.containsKey("no-component-tracker"));
+        removeEarlierClusters();
         Report report = new SessionCost(settings).run();
         String command = ("bench/sessions " + String.join(" ", args)).strip();
         String section = SessionReport.markdown(report, command);
