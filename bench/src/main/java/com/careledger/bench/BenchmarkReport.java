@@ -44,7 +44,8 @@ final class BenchmarkReport {
                 .append(r.at().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append(", in ")
                 .append(String.format(Locale.ROOT, "%.0f s", r.elapsed().toMillis() / 1000.0))
                 .append(". Every figure below comes from that one run, on the same data; each comparison was measured side by side,"
-                        + " interleaved, after a warm-up. Rerun the command to replace this file.\n\n");
+                        + " interleaved, after a warm-up. Rerun the command to replace this file (a section \""
+                        + SessionReport.TITLE + "\", which `bench/sessions` writes, is kept).\n\n");
 
         if (r.size().startsWith("large")) {
             s.append("The same benchmarks at the medium size (70 facilities): [benchmarks.md](benchmarks.md).\n\n");

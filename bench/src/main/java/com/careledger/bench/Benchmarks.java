@@ -316,7 +316,9 @@ public final class Benchmarks {
                     .templates(templates, true, 0).run();
         }
         Report report = new Benchmarks(target, iterations, false).run(size.name());
-        Files.writeString(out, BenchmarkReport.markdown(report, command.strip()));
+        String text = BenchmarkReport.markdown(report, command.strip());
+        // the portal sessions' section is bench/sessions's: carried over as it was
+        Files.writeString(out, Files.exists(out) ? SessionReport.keepSection(Files.readString(out), text) : text);
         System.out.println("[bench] written " + out);
     }
 }

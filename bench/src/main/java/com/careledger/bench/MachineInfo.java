@@ -20,7 +20,16 @@ final class MachineInfo {
     private MachineInfo() {
     }
 
+    /** A connection to the database whose server is described. */
+    interface Database {
+        Connection connect() throws SQLException;
+    }
+
     static Map<String, String> read(DataGenerator.Target target) throws SQLException {
+        return read(target::connect);
+    }
+
+    static Map<String, String> read(Database target) throws SQLException {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("cpu", readFirst(Path.of("/proc/cpuinfo"), "model name", l -> l.substring(l.indexOf(':') + 1).strip(),
                 System.getProperty("os.arch")));
