@@ -17,10 +17,13 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Facility admin: their facility. It lists what the facility query returns — the same query the super
- * admin's grid runs — so row-level security alone decides that exactly one facility shows.
+ * admin's grid runs — so row-level security alone decides that exactly one facility shows. Everything on the page is
+ * read in one read-only transaction (one request context, one snapshot: the three answers agree with each other).
  */
 @Route("facility")
 @RolesAllowed(Roles.FACILITY_ADMIN)
@@ -28,21 +31,26 @@ import jakarta.annotation.security.RolesAllowed;
 @LandingPage(Roles.FACILITY_ADMIN)
 public class MyFacilityView extends VerticalLayout implements HasDynamicTitle {
 
-    public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms, LedgerRepository ledger) {
+    public MyFacilityView(FacilityRepository facilities, CommissionTermsRepository terms, LedgerRepository ledger,
+                          PlatformTransactionManager transactions) {
         addClassName("page");
         Div cards = new Div();
         cards.addClassName("cards");
         add(new H1(getTranslation("my-facility.title")), cards);
-        for (Facility facility : facilities.findPage(0, 50)) {
-            cards.add(card(facility));
-            terms.inForce(facility.id(), OffsetDateTime.now()).ifPresent(t -> add(new CommissionTermsPanel(t)));
-            var pending = ledger.commissionPending(facility.id());
-            var held = ledger.heldForPlatform(facility.id());
-            var since = ledger.pendingSinceLastSettlement(facility.id());
-            if (!pending.isEmpty() && !held.isEmpty() && !since.isEmpty()) {
-                add(new MoneyOwedPanel(pending.getFirst(), held.getFirst(), since.getFirst()));
+        TransactionTemplate readOnly = new TransactionTemplate(transactions);
+        readOnly.setReadOnly(true);
+        readOnly.executeWithoutResult(status -> {
+            for (Facility facility : facilities.findPage(0, 50)) {
+                cards.add(card(facility));
+                terms.inForce(facility.id(), OffsetDateTime.now()).ifPresent(t -> add(new CommissionTermsPanel(t)));
+                var pending = ledger.commissionPending(facility.id());
+                var held = ledger.heldForPlatform(facility.id());
+                var since = ledger.pendingSinceLastSettlement(facility.id());
+                if (!pending.isEmpty() && !held.isEmpty() && !since.isEmpty()) {
+                    add(new MoneyOwedPanel(pending.getFirst(), held.getFirst(), since.getFirst()));
+                }
             }
-        }
+        });
     }
 
     @Override

@@ -15,6 +15,7 @@ import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinResponse;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import com.vaadin.flow.server.VaadinServletRequest;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.annotation.SpringComponent;
 import jakarta.servlet.http.Cookie;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 public class LanguageChoice implements VaadinServiceInitListener {
 
     static final String COOKIE = "careledger-language";
+    /** The signed-in person's own choice, in their Vaadin session (which ends with the sign-in). */
+    private static final String OWN_CHOICE = LanguageChoice.class.getName() + ".own";
+    /** Kept for a person who never chose: their pages follow the browser without asking the database again. */
+    private static final String NONE = "none";
 
     private final LanguageRepository languages;
 
@@ -58,10 +63,13 @@ public class LanguageChoice implements VaadinServiceInitListener {
         });
     }
 
-    /** The language of a request, as the class comment orders the sources. */
+    /**
+     * The language of a request, as the class comment orders the sources. A signed-in person's own choice is read once
+     * per session (and kept there by the switcher), not for every page.
+     */
     Language resolve(@Nullable VaadinRequest request) {
         if (signedIn()) {
-            Optional<Language> own = own();
+            Optional<Language> own = ownOnce();
             if (own.isPresent()) {
                 if (!own.get().equals(fromCookie(request).orElse(null))) {
                     remember(own.get());
@@ -80,8 +88,24 @@ public class LanguageChoice implements VaadinServiceInitListener {
         remember(language);
         if (signedIn()) {
             languages.setMine(language);
+            ui.getSession().setAttribute(OWN_CHOICE, language);
         }
         ui.getPage().reload();
+    }
+
+    private Optional<Language> ownOnce() {
+        VaadinSession session = VaadinSession.getCurrent();
+        Object kept = session == null ? null : session.getAttribute(OWN_CHOICE);
+        if (kept instanceof Language language) {
+            return Optional.of(language);
+        } else if (NONE.equals(kept)) {
+            return Optional.empty();
+        }
+        Optional<Language> own = own();
+        if (session != null) {
+            session.setAttribute(OWN_CHOICE, own.<Object>map(language -> language).orElse(NONE));
+        }
+        return own;
     }
 
     /** The signed-in person's choice; none when the database refuses the session (the page then signs them out). */
