@@ -4,7 +4,7 @@
 -- because forced row-level security applies to the owner too.
 --   select set_config('bench.patients', '100000', true);  -- patients in the large facility
 -- The other nine facilities get a tenth of that each. Every patient has a
--- health card and a clinical record. Deterministic (md5 of the row number),
+-- health card and clinical entries. Deterministic (md5 of the row number),
 -- so two runs measure the same data.
 -- Used by src/test/java/com/careledger/patient/PatientSearchPlanTest.java.
 -- ============================================================================
@@ -29,7 +29,7 @@ values ('be000000-0000-4000-8000-0000000000d1', 'doctor@bench.test', 'Bench doct
 insert into staff (facility_id, user_id, kind, display_name)
 values ('be000000-0000-4000-8000-000000000001', 'be000000-0000-4000-8000-0000000000d1', 'doctor', 'Bench doctor');
 
--- one statement: the cards, their clinical records and the patients who reference them
+-- one statement: the cards and the patients who reference them
 with people as (
   select i,
          case when i <= n then 1 else 2 + (i - n - 1) / (n / 10) end as f,
@@ -41,13 +41,6 @@ with people as (
   select md5('card' || i)::uuid, n || app.verhoeff_check_digit(n), 'Bench ' || i
   from (select i, '8' || lpad(((substring(h from 1 for 48))::bigint % 100000000000000)::text, 14, '0') as n
         from people) c
-), clinical as (
-  insert into health_card_clinical (card_id, blood_group, allergies, chronic_conditions)
-  select md5('card' || i)::uuid,
-         (array['A+', 'B+', 'O+', 'AB+', 'O-'])[1 + (substring(h from 49 for 8))::int % 5],
-         case when i % 7 = 0 then '[{"substance": "Penicillin"}]'::jsonb else '[]' end,
-         case when i % 5 = 0 then '[{"code": "E11", "name": "Type 2 diabetes mellitus"}]'::jsonb else '[]' end
-  from people
 )
 insert into patients (facility_id, registration_number, full_name, sex, phone, card_id)
 select ('be000000-0000-4000-8000-0000000000' || lpad(f::text, 2, '0'))::uuid,
@@ -67,5 +60,18 @@ select ('be000000-0000-4000-8000-0000000000' || lpad(f::text, 2, '0'))::uuid,
        '+91 9' || lpad(((substring(h from 41 for 24))::bigint * 61 % 1000000000)::text, 9, '0'),
        md5('card' || i)::uuid
 from people;
+
+-- the clinical entries of every card, carried over (no author) at the patient's facility
+insert into clinical_entries (card_id, kind, code, text, facility_id, patient_id, carried_over)
+select p.card_id, e.kind::clinical_entry_kind, e.code, e.text, p.facility_id, p.id, true
+from (select p.*, substring(p.registration_number from 5)::int as i,
+             ('x' || substr(md5('bench' || substring(p.registration_number from 5)::int), 1, 16))::bit(64) as h
+      from patients p where p.registration_number like 'BEN-%') p
+cross join lateral (values
+  ('blood_group', (array['A+', 'B+', 'O+', 'AB+', 'O-'])[1 + (substring(p.h from 49 for 8))::int % 5], null, true),
+  ('allergy', 'Penicillin', null, p.i % 7 = 0),
+  ('condition', 'E11', 'Type 2 diabetes mellitus', p.i % 5 = 0)
+) e(kind, code, text, wanted)
+where e.wanted;
 
 reset role;

@@ -162,28 +162,11 @@ where not exists (select 1 from appointments a where a.id = v.id::uuid);
 -- cards without a sign-in. No PINs and no national ids here: those need the
 -- keys from the app's configuration, which the database never holds.
 -- ----------------------------------------------------------------------------
-insert into health_cards (id, card_number, holder_user_id, holder_name, insurance) values
-  ('c4a7d0e1-0000-4000-b000-000000000001', '8026120000001018', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006',
-   'Anil Gaikwad',
-   '[{"insurer": "Star Health and Allied Insurance", "policy_number": "SH-P-2026-118842", "valid_until": "2027-03-31"},
-     {"scheme": "PM-JAY", "beneficiary_id": "PMJAY-MH-27-0041187"}]'),
-  ('c4a7d0e1-0000-4000-b000-000000000002', '8026120000001025', null, 'Sunita Pawar',
-   '[{"insurer": "HDFC ERGO General Insurance", "policy_number": "HE-2025-770315", "valid_until": "2026-12-31"}]'),
-  ('c4a7d0e1-0000-4000-b000-000000000004', '8026120000001041', null, 'Rahul Shinde', '[]')
+insert into health_cards (id, card_number, holder_user_id, holder_name) values
+  ('c4a7d0e1-0000-4000-b000-000000000001', '8026120000001018', '5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0006', 'Anil Gaikwad'),
+  ('c4a7d0e1-0000-4000-b000-000000000002', '8026120000001025', null, 'Sunita Pawar'),
+  ('c4a7d0e1-0000-4000-b000-000000000004', '8026120000001041', null, 'Rahul Shinde')
 on conflict (id) do nothing;
-
-insert into health_card_clinical (card_id, blood_group, medical_history, allergies, chronic_conditions) values
-  ('c4a7d0e1-0000-4000-b000-000000000001', 'B+',
-   '[{"year": 2019, "event": "Laparoscopic appendectomy"}, {"year": 2023, "event": "Diabetic retinopathy screening", "notes": "no retinopathy"}]',
-   '[{"substance": "Penicillin", "reaction": "urticaria", "severity": "moderate"}, {"substance": "Peanuts", "reaction": "lip swelling", "severity": "mild"}]',
-   '[{"code": "E11", "name": "Type 2 diabetes mellitus", "since": 2015}, {"code": "I10", "name": "Essential hypertension", "since": 2018}]'),
-  ('c4a7d0e1-0000-4000-b000-000000000002', 'O+',
-   '[{"year": 2016, "event": "Caesarean section"}]',
-   '[{"substance": "Sulfonamides", "reaction": "rash", "severity": "mild"}]',
-   '[{"code": "E03.9", "name": "Hypothyroidism", "since": 2020}]'),
-  ('c4a7d0e1-0000-4000-b000-000000000004', 'A+', '[]', '[]',
-   '[{"code": "J45", "name": "Asthma", "since": 2004}]')
-on conflict (card_id) do nothing;
 
 update patients p set card_id = v.card_id::uuid
 from (values
@@ -193,6 +176,49 @@ from (values
   ('9c4d1b2a-0000-4000-a000-000000000004', 'c4a7d0e1-0000-4000-b000-000000000004')
 ) as v(patient_id, card_id)
 where p.id = v.patient_id::uuid and p.card_id is null;
+
+-- Their clinical records and insurance, as entries (V0070) recorded through the
+-- portal's own functions: Dr. Sunil at Sanjeevani for Anil and Sunita, the
+-- billing clerk there for their insurance. Rahul's record at Arogya, where no
+-- clinician signs in, is carried over (no author).
+do $$
+declare
+  v_anil constant uuid := '9c4d1b2a-0000-4000-a000-000000000001';
+  v_sunita constant uuid := '9c4d1b2a-0000-4000-a000-000000000002';
+begin
+  if exists (select 1 from clinical_entries where card_id = 'c4a7d0e1-0000-4000-b000-000000000001') then
+    return;
+  end if;
+  perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0a01', app.issue_session('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0a01', interval '5 minutes')),
+          app.set_current_tenant('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001');
+  perform app.add_clinical_entry(v_anil, 'blood_group', 'B+', null);
+  perform app.add_clinical_entry(v_anil, 'history', null, 'Laparoscopic appendectomy', p_details => '{"year": 2019}');
+  perform app.add_clinical_entry(v_anil, 'history', null, 'Diabetic retinopathy screening',
+                                 p_details => '{"year": 2023, "notes": "no retinopathy"}');
+  perform app.add_clinical_entry(v_anil, 'allergy', 'Penicillin', null, 'high', 'urticaria');
+  perform app.add_clinical_entry(v_anil, 'allergy', 'Peanuts', null, 'low', 'lip swelling');
+  perform app.add_clinical_entry(v_anil, 'condition', 'E11', 'Type 2 diabetes mellitus', p_details => '{"since": 2015}');
+  perform app.add_clinical_entry(v_anil, 'condition', 'I10', 'Essential hypertension', p_details => '{"since": 2018}');
+  perform app.add_clinical_entry(v_sunita, 'blood_group', 'O+', null);
+  perform app.add_clinical_entry(v_sunita, 'history', null, 'Caesarean section', p_details => '{"year": 2016}');
+  perform app.add_clinical_entry(v_sunita, 'allergy', 'Sulfonamides', null, 'low', 'rash');
+  perform app.add_clinical_entry(v_sunita, 'condition', 'E03.9', 'Hypothyroidism', p_details => '{"since": 2020}');
+  perform app.set_current_user('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', app.issue_session('5e1f7d2a-8c3b-4d6e-a1f0-2b3c4d5e0005', interval '5 minutes')),
+          app.set_current_tenant('0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0001');
+  perform app.add_clinical_entry(v_anil, 'insurance', 'Star Health and Allied Insurance', null,
+                                 p_details => '{"insurer": "Star Health and Allied Insurance", "policy_number": "SH-P-2026-118842", "valid_until": "2027-03-31"}');
+  perform app.add_clinical_entry(v_anil, 'insurance', 'PM-JAY', null,
+                                 p_details => '{"scheme": "PM-JAY", "beneficiary_id": "PMJAY-MH-27-0041187"}');
+  perform app.add_clinical_entry(v_sunita, 'insurance', 'HDFC ERGO General Insurance', null,
+                                 p_details => '{"insurer": "HDFC ERGO General Insurance", "policy_number": "HE-2025-770315", "valid_until": "2026-12-31"}');
+  perform app.set_current_user(null, null);
+  insert into clinical_entries (card_id, kind, code, text, details, facility_id, patient_id, carried_over) values
+    ('c4a7d0e1-0000-4000-b000-000000000004', 'blood_group', 'A+', null, '{}',
+     '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', '9c4d1b2a-0000-4000-a000-000000000004', true),
+    ('c4a7d0e1-0000-4000-b000-000000000004', 'condition', 'J45', 'Asthma', '{"since": 2004}',
+     '0b5a0c8e-4a57-4f43-9b1e-1f6d2a1c0002', '9c4d1b2a-0000-4000-a000-000000000004', true);
+end
+$$;
 
 -- Products and bills (V0040-V0042). Shree Medical Store gets its GST
 -- registration, an admin, a patient and a small product list; Sanjeevani gets

@@ -223,6 +223,24 @@ create or replace trigger reporting_refresh_log_is_append_only
   before update or delete on reporting_refresh_log
   for each row execute function app.refuse_change();
 
+-- Clinical entries and demographics versions are corrected by new rows, never
+-- changed or removed, for anyone (the owner and the definer role included).
+create or replace trigger clinical_entries_are_append_only
+  before update or delete on clinical_entries
+  for each row execute function app.refuse_change();
+
+create or replace trigger clinical_entries_are_never_truncated
+  before truncate on clinical_entries
+  for each statement execute function app.refuse_change();
+
+create or replace trigger patient_versions_are_append_only
+  before update or delete on patient_versions
+  for each row execute function app.refuse_change();
+
+create or replace trigger patient_versions_are_never_truncated
+  before truncate on patient_versions
+  for each statement execute function app.refuse_change();
+
 create or replace trigger services_check_price_at_most
   before insert or update of price_paise on services
   for each row execute function app.check_amount_at_most('price_paise', '1000000000', '₹1 crore', 'a service''s price');

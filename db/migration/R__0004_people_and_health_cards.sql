@@ -67,18 +67,6 @@ as $$
 $$;
 comment on function app.new_card_number() is 'A new random, valid health card number.';
 
--- Who changed the clinical record last, and when, whatever the caller sent.
-create or replace function app.stamp_clinical_update() returns trigger
-language plpgsql
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-  new.updated_at := now();
-  new.updated_by := app.current_user_id();
-  return new;
-end
-$$;
-
 -- ----------------------------------------------------------------------------
 -- Helpers for the policies and functions below. Definer rights: they read
 -- patients and cards whatever the caller may see, and answer only about the
@@ -135,8 +123,9 @@ revoke all on function app.lock_patient_without_card(uuid) from public;
 grant execute on function app.lock_patient_without_card(uuid) to careledger_definer;
 
 -- ----------------------------------------------------------------------------
--- Issuing a card to a patient of the current facility: a new card, its empty
--- clinical record, the link. The patient's sign-in (if any) becomes the holder.
+-- Issuing a card to a patient of the current facility: a new card and the
+-- link. The patient's sign-in (if any) becomes the holder. Its clinical record
+-- is the entries recorded on it later (app.add_clinical_entry).
 -- ----------------------------------------------------------------------------
 create or replace function app.issue_health_card(p_patient uuid) returns health_cards
 language plpgsql volatile security definer
@@ -163,7 +152,6 @@ begin
     returning * into v_card;
     exit when v_card.id is not null;
   end loop;
-  insert into public.health_card_clinical (card_id, updated_by) values (v_card.id, app.current_user_id());
   update public.patients set card_id = v_card.id where id = v_patient.id;
   return v_card;
 end
@@ -515,7 +503,8 @@ alter function app.reveal_national_id(uuid, national_id_kind, text) owner to car
 --   digits: a substring of the phone or the card number (4 digits or more).
 -- A query of more than 100 characters is refused before any search. At most
 -- p_max rows (1 to 100), best first. Clinical fields (blood group, allergies,
--- chronic conditions) only for a user with clinical.read, and then the read of
+-- chronic conditions: the current entries of the card, app.clinical_list)
+-- only for a user with clinical.read, and then the read of
 -- every card returned is recorded in the audit log (app.record_phi_read).
 -- Nothing without a current tenant the user may see (a super admin must enter
 -- one). The query is run by EXECUTE so that it is planned for the values at
@@ -565,12 +554,14 @@ begin
       select h.id, max(h.score) as score from hits h group by h.id order by 2 desc, 1 limit $5
     )
     select p.id, p.facility_id, p.registration_number, p.full_name, p.date_of_birth, p.sex, p.phone,
-           c.id as card_id, c.card_number, k.card_id is not null as clinical,
-           k.blood_group, k.allergies, k.chronic_conditions, b.score::real as score
+           c.id as card_id, c.card_number, ($6 and c.id is not null) as clinical,
+           case when $6 then app.clinical_blood_group(c.id) end as blood_group,
+           case when $6 and c.id is not null then app.clinical_list(c.id, 'allergy') end as allergies,
+           case when $6 and c.id is not null then app.clinical_list(c.id, 'condition') end as chronic_conditions,
+           b.score::real as score
     from best b
     join public.patients p on p.id = b.id
     left join public.health_cards c on c.id = p.card_id
-    left join public.health_card_clinical k on $6 and k.card_id = p.card_id
     order by b.score desc, p.full_name, p.id
   $sql$
   using v_tenant,
@@ -599,7 +590,7 @@ begin
     return next;
   end loop;
   if jsonb_array_length(v_read) > 0 then
-    perform app.record_phi_read('app.search_patients', 'health_card_clinical', v_read,
+    perform app.record_phi_read('app.search_patients', 'clinical_entries', v_read,
                                 array['blood_group', 'allergies', 'chronic_conditions'], null);
   end if;
 end
@@ -612,7 +603,8 @@ alter function app.search_patients(text, integer) owner to careledger_definer;
 -- Reading a health card: number, printed name and insurance for whoever may see
 -- the card (its holder; staff and admins of a facility where it is registered,
 -- the super admin where it is registered anywhere), and the clinical record
--- (blood group, medical history, allergies, chronic conditions) for its holder
+-- (blood group, medical history, allergies, chronic conditions: the card's
+-- current entries of each kind as JSON arrays, app.clinical_list) for its holder
 -- and for staff with clinical.read at the current facility where it is
 -- registered; the clinical columns are null for anyone else. The read, with
 -- the fields returned and the reason when given (staff only, at most 200
@@ -635,13 +627,14 @@ begin
     return;
   end if;
   v_clinical := v_holder or (coalesce(app.has_permission('clinical.read'), false) and app.card_registered_here(p_card));
-  select c.id, c.card_number, c.holder_name, c.insurance, v_clinical,
-         case when v_clinical then k.blood_group end, case when v_clinical then k.medical_history end,
-         case when v_clinical then k.allergies end, case when v_clinical then k.chronic_conditions end
+  select c.id, c.card_number, c.holder_name, app.clinical_list(c.id, 'insurance'), v_clinical,
+         case when v_clinical then app.clinical_blood_group(c.id) end,
+         case when v_clinical then app.clinical_list(c.id, 'history') end,
+         case when v_clinical then app.clinical_list(c.id, 'allergy') end,
+         case when v_clinical then app.clinical_list(c.id, 'condition') end
     into card_id, card_number, holder_name, insurance, clinical_shown,
          blood_group, medical_history, allergies, chronic_conditions
   from public.health_cards c
-  left join public.health_card_clinical k on k.card_id = c.id
   where c.id = p_card;
   if not found then
     return;
@@ -661,9 +654,441 @@ comment on function app.read_health_card(uuid, text) is
   'A health card with its insurance, and its clinical record where the caller may read it; the read is recorded in the audit log.';
 
 -- ----------------------------------------------------------------------------
+-- Clinical entries (V0070): the clinical record of a card, append-only. The
+-- app roles hold no privilege on the table; the functions below write and
+-- read it. Writing an insurance entry needs patients.manage (the billing desk
+-- records the insurer), every other kind clinical.write; both only for a
+-- patient record of the current facility that has a card. Author, staff
+-- record, facility and time come from the verified context
+-- (app.stamp_clinical_entry), never from a parameter. A correction is a new
+-- entry that supersedes the current one of its chain; "none known" is an
+-- entry of its own, superseded by the first entry of its kind that is known.
+-- ----------------------------------------------------------------------------
+
+-- The current entry of each chain: the entries nothing supersedes.
+create or replace view app.current_clinical_entries with (security_invoker = true) as
+  select e.*
+  from public.clinical_entries e
+  where not exists (select 1 from public.clinical_entries s where s.supersedes = e.id);
+revoke all on app.current_clinical_entries from public;
+grant select on app.current_clinical_entries to careledger_definer;
+comment on view app.current_clinical_entries is
+  'The latest entry of each chain of clinical entries (nothing supersedes it); read by the definer functions only.';
+
+-- An entry as a JSON object in the shape of the card's former arrays: what it
+-- carried over (details), its columns, and the former names of its main
+-- fields (an allergy's substance, a condition's name, a past event).
+create or replace function app.clinical_entry_json(p_entry public.clinical_entries) returns jsonb
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select p_entry.details
+         || jsonb_strip_nulls(jsonb_build_object(
+              'entry_id', p_entry.id, 'code', p_entry.code, 'text', p_entry.text,
+              'criticality', p_entry.criticality, 'reaction', p_entry.reaction, 'status', p_entry.status,
+              'recorded_at', p_entry.recorded_at))
+         || jsonb_strip_nulls(case p_entry.kind
+              when 'allergy' then jsonb_build_object('substance', p_entry.code)
+              when 'condition' then jsonb_build_object('name', p_entry.text)
+              when 'history' then jsonb_build_object('event', p_entry.text)
+              else '{}'::jsonb end)
+$$;
+revoke all on function app.clinical_entry_json(public.clinical_entries) from public;
+grant execute on function app.clinical_entry_json(public.clinical_entries) to careledger_definer;
+
+-- A card's current entries of one kind as a JSON array, oldest first: those
+-- that state something (not "none known", not entered in error).
+create or replace function app.clinical_list(p_card uuid, p_kind clinical_entry_kind) returns jsonb
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select coalesce(jsonb_agg(app.clinical_entry_json(e) order by e.recorded_at, e.id), '[]'::jsonb)
+  from public.clinical_entries e
+  where e.card_id = p_card and e.kind = p_kind and not e.none_known and e.status <> 'entered_in_error'
+    and not exists (select 1 from public.clinical_entries s where s.supersedes = e.id)
+$$;
+revoke all on function app.clinical_list(uuid, clinical_entry_kind) from public;
+grant execute on function app.clinical_list(uuid, clinical_entry_kind) to careledger_definer;
+
+-- A card's current blood group, if one is recorded.
+create or replace function app.clinical_blood_group(p_card uuid) returns text
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select e.code
+  from public.clinical_entries e
+  where e.card_id = p_card and e.kind = 'blood_group' and e.status <> 'entered_in_error'
+    and not exists (select 1 from public.clinical_entries s where s.supersedes = e.id)
+  order by e.recorded_at desc, e.id
+  limit 1
+$$;
+revoke all on function app.clinical_blood_group(uuid) from public;
+grant execute on function app.clinical_blood_group(uuid) to careledger_definer;
+
+-- Insert trigger: who recorded an entry, where and when, from the verified
+-- context whatever the writer put in the row. With nobody signed in (a
+-- migration, the demo loader, the bench: only roles that own or define the
+-- table insert at all) the row keeps what it was given, and the provenance
+-- check constraint still demands an author and a facility unless it is
+-- carried over.
+create or replace function app.stamp_clinical_entry() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_user uuid := app.current_user_id();
+begin
+  if v_user is not null then
+    new.recorded_by := v_user;
+    new.recorded_by_staff := app.current_staff_id();
+    new.facility_id := app.current_tenant();
+    new.recorded_at := clock_timestamp();
+    new.carried_over := false;
+  end if;
+  return new;
+end
+$$;
+
+-- The permission that writes an entry of a kind, checked for the caller.
+create or replace function app.require_clinical_write(p_kind clinical_entry_kind) returns void
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_permission text := case when p_kind = 'insurance' then 'patients.manage' else 'clinical.write' end;
+begin
+  if p_kind is null then
+    raise exception 'a clinical entry needs a kind' using errcode = 'check_violation';
+  end if;
+  if not coalesce(app.has_permission(v_permission), false) then
+    raise exception 'recording % entries needs %', p_kind, v_permission using errcode = 'insufficient_privilege';
+  end if;
+end
+$$;
+revoke all on function app.require_clinical_write(clinical_entry_kind) from public;
+grant execute on function app.require_clinical_write(clinical_entry_kind) to careledger_definer;
+
+-- The fields of an entry, refused with a sentence for the clinician before
+-- the table's check constraints would refuse them.
+create or replace function app.check_clinical_entry(p_kind clinical_entry_kind, p_code text, p_text text,
+                                                    p_criticality clinical_criticality, p_reaction text,
+                                                    p_status clinical_entry_status, p_details jsonb) returns void
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if p_code is not null and not app.is_clean_text(p_code, 100) then
+    raise exception 'a clinical entry''s code is plain text of at most 100 characters, not blank' using errcode = 'check_violation';
+  end if;
+  if p_text is not null and not app.is_clean_text(p_text, 2000, true) then
+    raise exception 'a clinical entry''s text is plain text of at most 2 000 characters, not blank' using errcode = 'check_violation';
+  end if;
+  if p_reaction is not null and not app.is_clean_text(p_reaction, 500) then
+    raise exception 'a reaction is plain text of at most 500 characters, not blank' using errcode = 'check_violation';
+  end if;
+  if p_details is null or jsonb_typeof(p_details) <> 'object' or length(p_details::text) > 16384 then
+    raise exception 'the details of a clinical entry are a JSON object of at most 16 384 characters' using errcode = 'check_violation';
+  end if;
+  if p_status is null then
+    raise exception 'a clinical entry needs a status' using errcode = 'check_violation';
+  end if;
+  if p_status <> 'entered_in_error' and p_code is null and p_text is null and p_details = '{}' then
+    raise exception 'a clinical entry says something: give a code or a text' using errcode = 'check_violation';
+  end if;
+  if p_kind <> 'allergy' and (p_criticality is not null or p_reaction is not null) then
+    raise exception 'only an allergy has a criticality and a reaction' using errcode = 'check_violation';
+  end if;
+  if p_kind = 'blood_group' and p_status <> 'entered_in_error'
+     and (p_code is null or not (p_code = any (array['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-']))) then
+    raise exception 'a blood group is one of A+, A-, B+, B-, AB+, AB-, O+, O-' using errcode = 'check_violation';
+  end if;
+end
+$$;
+revoke all on function app.check_clinical_entry(clinical_entry_kind, text, text, clinical_criticality, text,
+                                                clinical_entry_status, jsonb) from public;
+grant execute on function app.check_clinical_entry(clinical_entry_kind, text, text, clinical_criticality, text,
+                                                   clinical_entry_status, jsonb) to careledger_definer;
+
+-- The patient record of the current facility (one the caller may see) that
+-- has a card: an entry is always recorded for one.
+create or replace function app.clinical_patient_here(p_patient uuid) returns public.patients
+language plpgsql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_patient public.patients;
+begin
+  select * into v_patient from public.patients p
+  where p.id = p_patient and p.facility_id = app.current_tenant() and p.facility_id = any (app.visible_facilities());
+  if not found then
+    raise exception 'no patient % at this facility', p_patient using errcode = 'no_data_found';
+  end if;
+  if v_patient.card_id is null then
+    raise exception 'this patient has no health card yet: issue or link one before recording clinical entries'
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
+  return v_patient;
+end
+$$;
+revoke all on function app.clinical_patient_here(uuid) from public;
+grant execute on function app.clinical_patient_here(uuid) to careledger_definer;
+
+-- Writers of one card's entries of one kind queue, so that "is there a
+-- current one?" and the insert that follows see the same chains.
+create or replace function app.lock_clinical_chains(p_card uuid, p_kind clinical_entry_kind) returns void
+language sql volatile
+set search_path = pg_catalog, pg_temp
+as $$
+  select pg_advisory_xact_lock(hashtextextended('clinical entries ' || p_card::text || ' ' || p_kind::text, 0))
+$$;
+revoke all on function app.lock_clinical_chains(uuid, clinical_entry_kind) from public;
+grant execute on function app.lock_clinical_chains(uuid, clinical_entry_kind) to careledger_definer;
+
+-- Records a new entry for a patient of the current facility. A current "none
+-- known" of the kind is superseded by it; a card has one blood group, so a
+-- second one is refused (correct the first instead). Returns the entry's id.
+create or replace function app.add_clinical_entry(p_patient uuid, p_kind clinical_entry_kind, p_code text, p_text text,
+                                                  p_criticality clinical_criticality default null,
+                                                  p_reaction text default null,
+                                                  p_status clinical_entry_status default 'active',
+                                                  p_details jsonb default '{}') returns uuid
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_patient public.patients;
+  v_current public.clinical_entries;
+  v_id uuid;
+begin
+  perform app.require_clinical_write(p_kind);
+  v_patient := app.clinical_patient_here(p_patient);
+  if p_status = 'entered_in_error' then
+    raise exception 'only a correction marks an entry entered in error' using errcode = 'check_violation';
+  end if;
+  perform app.check_clinical_entry(p_kind, p_code, p_text, p_criticality, p_reaction, p_status, p_details);
+  perform app.lock_clinical_chains(v_patient.card_id, p_kind);
+  select * into v_current from app.current_clinical_entries e
+  where e.card_id = v_patient.card_id and e.kind = p_kind and (e.none_known or p_kind = 'blood_group')
+  order by e.recorded_at desc
+  limit 1;
+  if p_kind = 'blood_group' and v_current.status is distinct from 'entered_in_error' and v_current.id is not null then
+    raise exception 'the blood group is recorded already: correct that entry instead' using errcode = 'unique_violation';
+  end if;
+  insert into public.clinical_entries (card_id, kind, code, text, criticality, reaction, status, details, supersedes,
+                                       patient_id)
+  values (v_patient.card_id, p_kind, p_code, p_text, p_criticality, p_reaction, p_status, p_details, v_current.id,
+          v_patient.id)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+revoke all on function app.add_clinical_entry(uuid, clinical_entry_kind, text, text, clinical_criticality, text,
+                                              clinical_entry_status, jsonb) from public;
+grant execute on function app.add_clinical_entry(uuid, clinical_entry_kind, text, text, clinical_criticality, text,
+                                                 clinical_entry_status, jsonb) to careledger_app, careledger_patient;
+alter function app.add_clinical_entry(uuid, clinical_entry_kind, text, text, clinical_criticality, text,
+                                      clinical_entry_status, jsonb) owner to careledger_definer;
+comment on function app.add_clinical_entry(uuid, clinical_entry_kind, text, text, clinical_criticality, text,
+                                           clinical_entry_status, jsonb) is
+  'Records a clinical entry (insurance: patients.manage; else clinical.write) for a patient of the current facility with a card; author, facility and time from the verified context.';
+
+-- Corrects an entry: a new entry of the same card and kind that supersedes it,
+-- recorded at a facility where the card is registered. Only the current entry
+-- of a chain is corrected; "entered_in_error" withdraws it. An entry the
+-- caller may not correct answers like one that does not exist.
+create or replace function app.correct_clinical_entry(p_entry uuid, p_code text, p_text text,
+                                                      p_criticality clinical_criticality default null,
+                                                      p_reaction text default null,
+                                                      p_status clinical_entry_status default 'active',
+                                                      p_details jsonb default '{}') returns uuid
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_old public.clinical_entries;
+  v_patient uuid;
+  v_id uuid;
+begin
+  select * into v_old from public.clinical_entries e where e.id = p_entry;
+  select p.id into v_patient from public.patients p
+  where p.card_id = v_old.card_id and p.facility_id = app.current_tenant() and p.facility_id = any (app.visible_facilities());
+  if v_old.id is null or v_patient is null then
+    raise exception 'no clinical entry % for a patient of this facility', p_entry using errcode = 'no_data_found';
+  end if;
+  perform app.require_clinical_write(v_old.kind);
+  perform app.check_clinical_entry(v_old.kind, p_code, p_text, p_criticality, p_reaction, p_status, p_details);
+  perform app.lock_clinical_chains(v_old.card_id, v_old.kind);
+  if exists (select 1 from public.clinical_entries s where s.supersedes = p_entry) then
+    raise exception 'this entry has been corrected already: correct its latest version' using errcode = 'unique_violation';
+  end if;
+  insert into public.clinical_entries (card_id, kind, code, text, criticality, reaction, status, details, supersedes,
+                                       patient_id)
+  values (v_old.card_id, v_old.kind, p_code, p_text, p_criticality, p_reaction, p_status, p_details, p_entry, v_patient)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+revoke all on function app.correct_clinical_entry(uuid, text, text, clinical_criticality, text, clinical_entry_status,
+                                                  jsonb) from public;
+grant execute on function app.correct_clinical_entry(uuid, text, text, clinical_criticality, text, clinical_entry_status,
+                                                     jsonb) to careledger_app, careledger_patient;
+alter function app.correct_clinical_entry(uuid, text, text, clinical_criticality, text, clinical_entry_status, jsonb)
+  owner to careledger_definer;
+comment on function app.correct_clinical_entry(uuid, text, text, clinical_criticality, text, clinical_entry_status, jsonb) is
+  'Corrects the current clinical entry of a chain with a new entry that supersedes it (entered_in_error withdraws it); never an update.';
+
+-- Asserts "none known" for a kind (no known allergies), for a patient of the
+-- current facility: refused while the card has an active entry of the kind;
+-- an earlier assertion is superseded by the new one (who confirmed it, when).
+create or replace function app.assert_none_known(p_patient uuid, p_kind clinical_entry_kind) returns uuid
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_patient public.patients;
+  v_previous uuid;
+  v_id uuid;
+begin
+  perform app.require_clinical_write(p_kind);
+  v_patient := app.clinical_patient_here(p_patient);
+  if p_kind = 'blood_group' then
+    raise exception 'a blood group cannot be "none known"' using errcode = 'check_violation';
+  end if;
+  perform app.lock_clinical_chains(v_patient.card_id, p_kind);
+  if exists (select 1 from app.current_clinical_entries e
+             where e.card_id = v_patient.card_id and e.kind = p_kind and not e.none_known and e.status = 'active') then
+    raise exception 'this card has active % entries: correct them before asserting none known', p_kind
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
+  select e.id into v_previous from app.current_clinical_entries e
+  where e.card_id = v_patient.card_id and e.kind = p_kind and e.none_known;
+  insert into public.clinical_entries (card_id, kind, none_known, supersedes, patient_id)
+  values (v_patient.card_id, p_kind, true, v_previous, v_patient.id)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+revoke all on function app.assert_none_known(uuid, clinical_entry_kind) from public;
+grant execute on function app.assert_none_known(uuid, clinical_entry_kind) to careledger_app, careledger_patient;
+alter function app.assert_none_known(uuid, clinical_entry_kind) owner to careledger_definer;
+comment on function app.assert_none_known(uuid, clinical_entry_kind) is
+  'Records an explicit "none known" of a kind for a patient of the current facility, while no active entry of that kind is current.';
+
+-- Reads a card's entries: the current ones, or with p_history every entry,
+-- superseded ones marked (superseded_by). Insurance to whoever may see the card
+-- (as app.read_health_card), the other kinds to its holder and to staff with
+-- clinical.read at the current facility where it is registered. Where an
+-- entry was recorded, and by whom, is shown to the holder and for entries
+-- recorded at the current facility; for others recorded_here is false and
+-- the facility and author are null: a facility does not learn where else the
+-- person is treated. The read is recorded in the audit log; a card the caller
+-- may not read returns nothing and records nothing.
+create or replace function app.read_clinical_entries(p_card uuid, p_history boolean default false,
+                                                     p_purpose text default null)
+returns table (entry_id uuid, kind clinical_entry_kind, none_known boolean, code text, text text,
+               criticality clinical_criticality, reaction text, status clinical_entry_status, details jsonb,
+               supersedes uuid, superseded_by uuid, recorded_at timestamptz, recorded_here boolean,
+               facility_id uuid, recorded_by uuid, author_name text)
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_holder boolean := app.is_card_holder(p_card);
+  v_tenant uuid := app.current_tenant();
+  v_clinical boolean;
+  v_insurance boolean;
+begin
+  perform app.check_read_purpose(p_purpose);
+  v_insurance := v_holder or exists (select 1 from public.patients p
+                                     where p.card_id = p_card and p.facility_id = any (app.visible_facilities()));
+  v_clinical := v_holder or (coalesce(app.has_permission('clinical.read'), false) and app.card_registered_here(p_card));
+  if not (v_insurance or v_clinical) then
+    return;
+  end if;
+  return query
+    select e.id, e.kind, e.none_known, e.code, e.text, e.criticality, e.reaction, e.status, e.details,
+           e.supersedes, s.id, e.recorded_at, coalesce(e.facility_id = v_tenant, false),
+           case when v_holder or e.facility_id = v_tenant then e.facility_id end,
+           case when v_holder or e.facility_id = v_tenant then e.recorded_by end,
+           case when v_holder or e.facility_id = v_tenant then u.display_name end
+    from public.clinical_entries e
+    left join public.clinical_entries s on s.supersedes = e.id
+    left join public.users u on u.id = e.recorded_by
+    where e.card_id = p_card
+      and case when e.kind = 'insurance' then v_insurance else v_clinical end
+      and (p_history or s.id is null)
+    order by e.kind, e.recorded_at, e.id;
+  perform app.record_phi_read('app.read_clinical_entries', 'clinical_entries',
+                              jsonb_build_array(jsonb_build_object('card_id', p_card)),
+                              case when v_clinical and v_insurance
+                                   then array['allergy', 'condition', 'history', 'insurance', 'blood_group']
+                                   when v_clinical then array['allergy', 'condition', 'history', 'blood_group']
+                                   else array['insurance'] end,
+                              p_purpose);
+end
+$$;
+revoke all on function app.read_clinical_entries(uuid, boolean, text) from public;
+grant execute on function app.read_clinical_entries(uuid, boolean, text) to careledger_app, careledger_patient;
+alter function app.read_clinical_entries(uuid, boolean, text) owner to careledger_definer;
+comment on function app.read_clinical_entries(uuid, boolean, text) is
+  'A card''s clinical entries (current, or all with superseded ones marked) as the caller may read them; provenance only for entries recorded here (or to the holder); the read is recorded in the audit log.';
+
+-- ----------------------------------------------------------------------------
+-- Demographics versions (V0071). The first trigger numbers the version: 1 at
+-- registration, one more whenever name, date of birth, sex, phone or e-mail
+-- change, whatever the writer set. The second, with definer rights (the app
+-- roles cannot write patient_versions), records the version with who made it
+-- and at which facility.
+-- ----------------------------------------------------------------------------
+create or replace function app.number_patient_version() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if tg_op = 'INSERT' then
+    new.demographics_version := 1;
+  elsif (new.full_name, new.date_of_birth, new.sex, new.phone, new.email)
+        is distinct from (old.full_name, old.date_of_birth, old.sex, old.phone, old.email) then
+    new.demographics_version := old.demographics_version + 1;
+  else
+    new.demographics_version := old.demographics_version;
+  end if;
+  return new;
+end
+$$;
+
+create or replace function app.record_patient_version() returns trigger
+language plpgsql security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if tg_op = 'UPDATE' and new.demographics_version = old.demographics_version then
+    return null;
+  end if;
+  insert into public.patient_versions (facility_id, patient_id, version, full_name, date_of_birth, sex, phone, email,
+                                       changed_at, changed_by, changed_in)
+  values (new.facility_id, new.id, new.demographics_version, new.full_name, new.date_of_birth, new.sex, new.phone,
+          new.email, now(), app.current_user_id(), app.current_tenant());
+  return null;
+end
+$$;
+revoke all on function app.record_patient_version() from public;
+alter function app.record_patient_version() owner to careledger_definer;
+
+-- ----------------------------------------------------------------------------
 -- Triggers of this area's functions (create or replace: re-run with the file).
 -- ----------------------------------------------------------------------------
 
-create or replace trigger health_card_clinical_stamp
-  before update on health_card_clinical
-  for each row execute function app.stamp_clinical_update();
+create or replace trigger clinical_entries_stamp
+  before insert on clinical_entries
+  for each row execute function app.stamp_clinical_entry();
+
+create or replace trigger patients_number_version
+  before insert or update on patients
+  for each row execute function app.number_patient_version();
+
+create or replace trigger patients_record_version
+  after insert or update on patients
+  for each row execute function app.record_patient_version();
+

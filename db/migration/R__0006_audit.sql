@@ -379,9 +379,9 @@ create or replace trigger audit after insert or update or delete on appointment_
 create or replace trigger audit after insert or update or delete on health_cards
   for each row execute function app.audit_row('id');
 
-create or replace trigger audit after insert or update or delete on health_card_clinical
-  for each row execute function app.audit_row('card_id', '-blood_group', '-medical_history', '-allergies',
-                                               '-chronic_conditions');
+-- who recorded which kind of entry on which card, where, superseding what; the content reads [clinical]
+create or replace trigger audit after insert or update or delete on clinical_entries
+  for each row execute function app.audit_row('id', '-code', '-text', '-criticality', '-reaction', '-details');
 
 create or replace trigger audit after insert or update or delete on health_card_pins
   for each row execute function app.audit_row('card_id');

@@ -547,9 +547,10 @@ comment on function app.analytics_group_safe(bigint) is
 
 -- ----------------------------------------------------------------------------
 -- The counting, shared by the three report functions: for each value, the
--- cards of the caller's facilities' patients whose p_column contains
--- [{p_key: value}] (or [{p_key2: value}]). p_column and the keys are fixed by
--- the callers below, never user input. With no values given, the values
+-- cards of the caller's facilities' patients with a current, active clinical
+-- entry of kind p_kind whose code is that value (an allergy's substance, a
+-- condition's ICD-10 code, an insurer or scheme; superseded, withdrawn and
+-- "none known" entries count for nothing). With no values given, the values
 -- present on those cards are counted. One row per facility and value
 -- (scope 'facility') and per category and value (scope 'category'), with the
 -- cohort (patients with a card) beside it.
@@ -568,54 +569,47 @@ comment on function app.analytics_group_safe(bigint) is
 -- answers nothing, whether it is on no card or on fewer than k, and no list
 -- tells presence below k.
 -- ----------------------------------------------------------------------------
-create or replace function app.health_card_prevalence(p_table text, p_column text, p_key text, p_key2 text, p_values text[])
+create or replace function app.health_card_prevalence(p_kind clinical_entry_kind, p_values text[])
 returns table (scope text, facility_id uuid, category facility_type, item text,
                patients bigint, patients_shown text, cohort bigint, cohort_shown text)
 language plpgsql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
+#variable_conflict use_column
 declare
   v_facilities uuid[] := app.reporting_facilities();
-  v_keys text[] := array_remove(array[p_key, p_key2], null);
   v_values text[] := p_values;
-  v_card text;
-  v_contains text;
 begin
-  if p_table not in ('health_card_clinical', 'health_cards')
-     or p_column not in ('chronic_conditions', 'allergies', 'insurance') then
-    raise exception 'no health-card analytics over %.%', p_table, p_column using errcode = 'invalid_parameter_value';
+  if p_kind is null or p_kind not in ('allergy', 'condition', 'insurance') then
+    raise exception 'no health-card analytics over % entries', coalesce(p_kind::text, 'unnamed') using errcode = 'invalid_parameter_value';
   end if;
   if cardinality(v_facilities) = 0 then
     return;
   end if;
-  -- the card of a clinical row is card_id, of a card row id
-  v_card := case p_table when 'health_card_clinical' then 'card_id' else 'id' end;
-  -- h.<column> @> [{key: value}] for each key: what the jsonb_path_ops GIN index answers
-  select string_agg(format('h.%I @> jsonb_build_array(jsonb_build_object(%L, v.item))', p_column, k), ' or ')
-  into v_contains from unnest(v_keys) k;
 
   if v_values is null then
-    execute format(
-      'select array(select distinct e ->> k
-                    from public.patients p
-                    join public.%I h on h.%I = p.card_id
-                    cross join lateral jsonb_array_elements(h.%I) e
-                    cross join unnest($2::text[]) k
-                    where p.facility_id = any ($1) and e ->> k is not null
-                    order by 1)',
-      p_table, v_card, p_column)
-    into v_values using v_facilities, v_keys;
+    select array(select distinct e.code
+                 from public.patients p
+                 join public.clinical_entries e on e.card_id = p.card_id
+                 where p.facility_id = any (v_facilities) and e.kind = p_kind and e.code is not null
+                   and not e.none_known and e.status = 'active'
+                   and not exists (select 1 from public.clinical_entries s where s.supersedes = e.id)
+                 order by 1)
+    into v_values;
   end if;
 
-  return query execute format($q$
+  return query
     with cohort as (
       select p.facility_id, f.type as category, p.card_id
       from public.patients p join public.facilities f on f.id = p.facility_id
-      where p.facility_id = any ($1) and p.card_id is not null
+      where p.facility_id = any (v_facilities) and p.card_id is not null
     ), items as (
-      select distinct v.item from unnest($2::text[]) v(item) where v.item is not null
+      select distinct v.item from unnest(v_values) v(item) where v.item is not null
     ), matches as (
-      select v.item, h.%2$I as card_id from items v join public.%1$I h on (%3$s)
+      select v.item, e.card_id from items v
+      join public.clinical_entries e on e.kind = p_kind and e.code = v.item
+      where not e.none_known and e.status = 'active'
+        and not exists (select 1 from public.clinical_entries s where s.supersedes = e.id)
     ), hits as (
       select distinct c.facility_id, c.category, m.item, c.card_id
       from cohort c join matches m on m.card_id = c.card_id
@@ -652,15 +646,13 @@ begin
     from category_rest x
     where x.n >= app.analytics_k() and x.cohort_n - x.n >= app.analytics_k()
       and app.analytics_group_safe(x.rest_with) and app.analytics_group_safe(x.rest_without)
-    order by 1 desc, 3, 2, 4$q$,
-    p_table, v_card, v_contains)
-  using v_facilities, v_values;
+    order by 1 desc, 3, 2, 4;
 end
 $$;
-revoke all on function app.health_card_prevalence(text, text, text, text, text[]) from public;
-alter function app.health_card_prevalence(text, text, text, text, text[]) owner to careledger_definer;
-comment on function app.health_card_prevalence(text, text, text, text, text[]) is
-  'Counting behind the health-card analytics (not callable by the app): cards of the caller''s report facilities containing each value, per facility and category; a row only when it, its complement in the cohort and what subtraction of the shown rows leaves are none or at least k patients (app.analytics_k).';
+revoke all on function app.health_card_prevalence(clinical_entry_kind, text[]) from public;
+alter function app.health_card_prevalence(clinical_entry_kind, text[]) owner to careledger_definer;
+comment on function app.health_card_prevalence(clinical_entry_kind, text[]) is
+  'Counting behind the health-card analytics (not callable by the app): cards of the caller''s report facilities with a current, active entry of the kind coded with each value, per facility and category; a row only when it, its complement in the cohort and what subtraction of the shown rows leaves are none or at least k patients (app.analytics_k).';
 
 create or replace function app.report_chronic_condition_prevalence(p_codes text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -668,11 +660,11 @@ returns table (scope text, facility_id uuid, category facility_type, item text,
 language sql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
-  select * from app.health_card_prevalence('health_card_clinical', 'chronic_conditions', 'code', null, p_codes)
+  select * from app.health_card_prevalence('condition', p_codes)
 $$;
 alter function app.report_chronic_condition_prevalence(text[]) owner to careledger_definer;
 comment on function app.report_chronic_condition_prevalence(text[]) is
-  'Patients with each chronic condition (ICD-10 code; all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
+  'Patients with each chronic condition (ICD-10 code; all present when null) per facility and per category the caller may report on, from the current clinical entries; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 create or replace function app.report_allergy_prevalence(p_substances text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -680,11 +672,11 @@ returns table (scope text, facility_id uuid, category facility_type, item text,
 language sql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
-  select * from app.health_card_prevalence('health_card_clinical', 'allergies', 'substance', null, p_substances)
+  select * from app.health_card_prevalence('allergy', p_substances)
 $$;
 alter function app.report_allergy_prevalence(text[]) owner to careledger_definer;
 comment on function app.report_allergy_prevalence(text[]) is
-  'Patients with each allergy (substance; all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
+  'Patients with each allergy (substance; all present when null) per facility and per category the caller may report on, from the current clinical entries; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 create or replace function app.report_insurance_mix(p_insurers text[] default null)
 returns table (scope text, facility_id uuid, category facility_type, item text,
@@ -692,7 +684,7 @@ returns table (scope text, facility_id uuid, category facility_type, item text,
 language sql stable security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
-  select * from app.health_card_prevalence('health_cards', 'insurance', 'insurer', 'scheme', p_insurers)
+  select * from app.health_card_prevalence('insurance', p_insurers)
 $$;
 revoke all on function app.report_chronic_condition_prevalence(text[]), app.report_allergy_prevalence(text[]),
                        app.report_insurance_mix(text[]) from public;
@@ -700,7 +692,7 @@ grant execute on function app.report_chronic_condition_prevalence(text[]), app.r
                           app.report_insurance_mix(text[]) to careledger_app, careledger_patient;
 alter function app.report_insurance_mix(text[]) owner to careledger_definer;
 comment on function app.report_insurance_mix(text[]) is
-  'Patients with each insurer or scheme (all present when null) per facility and per category the caller may report on, through the GIN index; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
+  'Patients with each insurer or scheme (all present when null) per facility and per category the caller may report on, from the current clinical entries; only groups of at least k patients (app.analytics_k) whose complements are at least k too: smaller ones are absent, listed or not.';
 
 do $$
 declare

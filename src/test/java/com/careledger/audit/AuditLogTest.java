@@ -152,12 +152,18 @@ class AuditLogTest {
     }
 
     @Test
-    void healthCardChangesAreAuditedWithoutClinicalValuesOrSecrets() throws Exception {
+    void clinicalEntriesAreAuditedWithTheirAuthorAndFacilityButWithoutClinicalValues() throws Exception {
         try (AppSession s = AppSession.open().as(SUPER_ADMIN, null)) {
             assertThat(s.strings("""
-                    select distinct (new_values ->> 'allergies') || ' ' || (new_values ->> 'blood_group')
-                    from audit_log where table_name = 'health_card_clinical'""")).containsExactly("[clinical] [clinical]");
-            assertThat(s.rows("audit_log where table_name = 'health_card_clinical'"
+                    select distinct (new_values ->> 'code') || ' ' || (new_values ->> 'text') || ' ' || (new_values ->> 'kind')
+                    from audit_log where table_name = 'clinical_entries' and new_values ->> 'kind' = 'condition'
+                      and facility_id = ?""", SANJEEVANI)).containsExactly("[clinical] [clinical] condition");
+            assertThat(s.strings("""
+                    select distinct actor_user_id::text || ' ' || (new_values ->> 'recorded_by')
+                    from audit_log where table_name = 'clinical_entries' and new_values ->> 'kind' = 'allergy'
+                      and facility_id = ?""", SANJEEVANI))
+                    .containsExactly(SANJEEVANI_DOCTOR + " " + SANJEEVANI_DOCTOR);
+            assertThat(s.rows("audit_log where table_name = 'clinical_entries'"
                     + " and new_values::text like '%Penicillin%'")).isZero();
             assertThat(s.rows("audit_log where table_name = 'health_cards'")).isPositive();
         }

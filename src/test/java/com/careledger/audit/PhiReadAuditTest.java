@@ -210,17 +210,17 @@ class PhiReadAuditTest {
         List<String> unrecorded = catalog("""
                 select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                 where n.nspname in ('app', 'public') and p.prosecdef
-                  and p.prosrc ~ '(health_card_clinical|appointment_notes|national_ids|insurance|medical_history|allergies|chronic_conditions)'
+                  and p.prosrc ~ '(clinical_entries|clinical_list|clinical_blood_group|appointment_notes|national_ids|insurance|medical_history|allergies|chronic_conditions)'
                   and p.prosrc !~ 'app\\.record_phi_read\\('
                   and (has_function_privilege('careledger_app', p.oid, 'execute')
                        or has_function_privilege('careledger_patient', p.oid, 'execute'))""");
         assertThat(unrecorded).as("reviewed: they write, find records by a number, or count (5 or more)")
                 .containsExactlyInAnyOrder(
-                        "app.issue_health_card(uuid)",
                         "app.set_national_id(uuid,national_id_kind,text,text,text)",
+                        "app.add_clinical_entry(uuid,clinical_entry_kind,text,text,clinical_criticality,text,clinical_entry_status,jsonb)",
+                        "app.correct_clinical_entry(uuid,text,text,clinical_criticality,text,clinical_entry_status,jsonb)",
+                        "app.assert_none_known(uuid,clinical_entry_kind)",
                         "app.find_patients_by_national_id(national_id_kind,text,text)",
-                        "app.report_allergy_prevalence(text[])",
-                        "app.report_chronic_condition_prevalence(text[])",
                         "app.report_insurance_mix(text[])");
     }
 

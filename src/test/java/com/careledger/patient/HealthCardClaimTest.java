@@ -70,7 +70,8 @@ class HealthCardClaimTest {
 
         assertThat(claim("8026 1200 0000 1025", PIN)).isTrue();
         assertThat(strings("select id::text from health_cards")).containsExactly(SUNITA_CARD.toString());
-        assertThat(strings("select card_id::text from health_card_clinical")).containsExactly(SUNITA_CARD.toString());
+        assertThat(strings("select code from app.read_clinical_entries(?) where kind = 'allergy'", SUNITA_CARD))
+                .as("her clinical record").containsExactly("Sulfonamides");
         assertThat(strings("select id::text from patients")).containsExactly(SUNITA_AT_SANJEEVANI.toString());
         assertThatThrownBy(() -> claimInSavepoint(SUNITA_CARD_NUMBER, PIN)).hasMessageContaining("already hold a health card");
     }

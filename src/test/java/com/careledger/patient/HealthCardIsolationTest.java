@@ -11,6 +11,7 @@ import static com.careledger.test.TestDatabase.SANJEEVANI;
 import static com.careledger.test.TestDatabase.SANJEEVANI_ADMIN;
 import static com.careledger.test.TestDatabase.SANJEEVANI_BILLING;
 import static com.careledger.test.TestDatabase.SANJEEVANI_DOCTOR;
+import static com.careledger.test.TestDatabase.SUNITA_AT_SANJEEVANI;
 import static com.careledger.test.TestDatabase.SUNITA_CARD;
 import static com.careledger.test.TestDatabase.SUPER_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class HealthCardIsolationTest {
 
-    private static final List<String> PERSON_TABLES = List.of("health_cards", "health_card_clinical", "national_ids", "patients");
+    private static final List<String> PERSON_TABLES = List.of("health_cards", "national_ids", "patients");
 
     private AppSession tx;
 
@@ -57,6 +58,7 @@ class HealthCardIsolationTest {
         }
         tx.as(null, null);
         assertThat(tx.countOf("select 1 from health_cards")).isZero();
+        assertThat(tx.countOf("select 1 from app.read_clinical_entries(?)", ANIL_CARD)).isZero();
     }
 
     @Test
@@ -82,57 +84,63 @@ class HealthCardIsolationTest {
     @Test
     void adminsReadNoClinicalRecordAtAll() throws SQLException {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
-        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
+        assertThat(kindsRead(ANIL_CARD)).as("insurance only").containsOnly("insurance");
         tx.as(SUPER_ADMIN, null);
         assertThat(cards()).contains(ANIL_CARD.toString(), SUNITA_CARD.toString(), RAHUL_CARD.toString());
-        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
+        assertThat(kindsRead(ANIL_CARD)).containsOnly("insurance");
+        assertThat(tx.string("select clinical_shown::text from app.read_health_card(?)", ANIL_CARD)).isEqualTo("false");
         tx.as(SUPER_ADMIN, SANJEEVANI);
-        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
+        assertThat(kindsRead(ANIL_CARD)).containsOnly("insurance");
     }
 
     @Test
-    void staffWithoutClinicalReadSeeTheCardButNoClinicalRecord() throws SQLException {
+    void staffWithoutClinicalReadSeeTheCardAndItsInsuranceButNoClinicalRecord() throws SQLException {
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
         assertThat(cards()).containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
-        assertThat(tx.strings("select insurance->0->>'insurer' from health_cards where id = ?", ANIL_CARD))
+        assertThat(tx.strings("select insurance->0->>'insurer' from app.read_health_card(?)", ANIL_CARD))
                 .containsExactly("Star Health and Allied Insurance");
-        assertThat(tx.countOf("select 1 from health_card_clinical")).isZero();
+        assertThat(kindsRead(ANIL_CARD)).containsOnly("insurance");
+        assertThat(tx.strings("select coalesce(allergies::text, 'none') from app.read_health_card(?)", ANIL_CARD))
+                .containsExactly("none");
     }
 
     @Test
     void aDoctorReadsTheClinicalRecordsOfPersonsRegisteredAtTheirFacilityOnly() throws SQLException {
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThat(tx.strings("select card_id::text from health_card_clinical"))
-                .containsExactlyInAnyOrder(ANIL_CARD.toString(), SUNITA_CARD.toString());
-        assertThat(tx.strings("""
-                select card_id::text from health_card_clinical
-                where allergies @> '[{"substance": "Penicillin"}]'""")).containsExactly(ANIL_CARD.toString());
+        assertThat(tx.strings("select code from app.read_clinical_entries(?) where kind = 'allergy'", ANIL_CARD))
+                .containsExactlyInAnyOrder("Penicillin", "Peanuts");
+        assertThat(tx.strings("select code from app.read_clinical_entries(?) where kind = 'allergy'", SUNITA_CARD))
+                .containsExactly("Sulfonamides");
+        assertThat(tx.countOf("select 1 from app.read_clinical_entries(?)", RAHUL_CARD)).as("not registered here").isZero();
     }
 
     @Test
-    void aDoctorWritesTheClinicalRecordAndIsStampedAsItsLastEditor() throws SQLException {
+    void aDoctorRecordsEntriesAsThemselvesForPatientsOfTheirFacilityOnly() throws SQLException {
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThat(tx.update("""
-                update health_card_clinical
-                set allergies = allergies || '[{"substance": "Ibuprofen", "reaction": "wheeze", "severity": "moderate"}]'
-                where card_id = ?""", ANIL_CARD)).isOne();
-        assertThat(tx.string("select updated_by::text from health_card_clinical where card_id = ?", ANIL_CARD))
-                .isEqualTo(SANJEEVANI_DOCTOR.toString());
-        assertThat(tx.update("update health_card_clinical set blood_group = 'O-' where card_id = ?", RAHUL_CARD))
-                .as("Rahul is not registered here").isZero();
-        // the billing clerk changes nothing clinical
+        String entry = tx.string("select app.add_clinical_entry(?, 'allergy', 'Ibuprofen', null, 'low', 'wheeze')::text",
+                ANIL_AT_SANJEEVANI);
+        assertThat(tx.strings("select recorded_by::text || ' ' || facility_id from app.read_clinical_entries(?) where entry_id = ?::uuid",
+                ANIL_CARD, entry)).containsExactly(SANJEEVANI_DOCTOR + " " + SANJEEVANI);
+        assertThat(tx.failure("select app.add_clinical_entry(?, 'condition', 'J45', 'Asthma')", ANIL_AT_AROGYA))
+                .as("Anil's record at Arogya is not this facility's").hasMessageContaining("no patient");
+        // the billing clerk records nothing clinical
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
-        assertThat(tx.update("update health_card_clinical set blood_group = 'O-'")).isZero();
+        assertThat(tx.failure("select app.add_clinical_entry(?, 'blood_group', 'O-', null)", ANIL_AT_SANJEEVANI))
+                .hasMessageContaining("needs clinical.write");
     }
 
     @Test
-    void insuranceIsEditedByStaffWhoManagePatientsWhereTheCardIsRegistered() throws SQLException {
+    void insuranceIsRecordedByStaffWhoManagePatientsWhereTheCardIsRegistered() throws SQLException {
         tx.as(SANJEEVANI_BILLING, SANJEEVANI);
-        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", SUNITA_CARD)).isOne();
+        tx.string("select app.add_clinical_entry(?, 'insurance', 'Niva Bupa', null)::text", SUNITA_AT_SANJEEVANI);
+        assertThat(tx.strings("select code from app.read_clinical_entries(?) where kind = 'insurance'", SUNITA_CARD))
+                .containsExactlyInAnyOrder("HDFC ERGO General Insurance", "Niva Bupa");
         tx.as(AROGYA_ADMIN, AROGYA);
-        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", SUNITA_CARD)).isZero();
+        assertThat(tx.failure("select app.add_clinical_entry(?, 'insurance', 'Niva Bupa', null)", SUNITA_AT_SANJEEVANI))
+                .hasMessageContaining("no patient");
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThat(tx.update("update health_cards set insurance = '[]' where id = ?", ANIL_CARD)).as("no patients.manage").isZero();
+        assertThat(tx.failure("select app.add_clinical_entry(?, 'insurance', 'Niva Bupa', null)", ANIL_AT_SANJEEVANI))
+                .hasMessageContaining("needs patients.manage");
         assertThatThrownBy(() -> tx.execute("update health_cards set card_number = '8026120000001059'"))
                 .hasMessageContaining("permission denied");
     }
@@ -141,11 +149,14 @@ class HealthCardIsolationTest {
     void aPatientSeesTheirOwnCardRecordsAndClinicalRecordOnly() throws SQLException {
         tx.as(PATIENT_ANIL, null);
         assertThat(cards()).containsExactly(ANIL_CARD.toString());
-        assertThat(tx.strings("select card_id::text from health_card_clinical")).containsExactly(ANIL_CARD.toString());
+        assertThat(tx.strings("select code from app.read_clinical_entries(?) where kind = 'condition'", ANIL_CARD))
+                .containsExactlyInAnyOrder("E11", "I10");
+        assertThat(tx.countOf("select 1 from app.read_clinical_entries(?)", SUNITA_CARD)).isZero();
         assertThat(tx.strings("select id::text from patients"))
                 .containsExactlyInAnyOrder(ANIL_AT_SANJEEVANI.toString(), ANIL_AT_AROGYA.toString());
         assertThat(tx.strings("select distinct card_id::text from patients")).containsExactly(ANIL_CARD.toString());
-        assertThat(tx.update("update health_card_clinical set blood_group = 'O-'")).as("reads, does not write").isZero();
+        assertThat(tx.failure("select app.add_clinical_entry(?, 'blood_group', 'O-', null)", ANIL_AT_SANJEEVANI))
+                .as("reads, does not write").hasMessageContaining("needs clinical.write");
     }
 
     @Test
@@ -153,18 +164,18 @@ class HealthCardIsolationTest {
         tx.as(SANJEEVANI_ADMIN, SANJEEVANI);
         assertThatThrownBy(() -> tx.execute("insert into health_cards (card_number, holder_name) values (app.new_card_number(), 'X')"))
                 .hasMessageContaining("permission denied");
-        assertThatThrownBy(() -> tx.execute("insert into health_card_clinical (card_id) values (?)", ANIL_CARD))
-                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> tx.execute("insert into clinical_entries (card_id, kind, code) values (?, 'blood_group', 'O-')",
+                ANIL_CARD)).hasMessageContaining("permission denied");
         assertThatThrownBy(() -> tx.execute("delete from health_cards")).hasMessageContaining("permission denied");
     }
 
     @Test
     void thePlatformWideTablesAreUnderForcedRowLevelSecurityAndTheAppHasNoPinPrivilege() throws SQLException {
-        List<String> tables = List.of("health_cards", "health_card_clinical", "health_card_pins", "national_ids");
+        List<String> tables = List.of("health_cards", "health_card_pins", "national_ids");
         assertThat(catalog("""
                 select c.relname from pg_class c
                 where c.relnamespace = 'public'::regnamespace and c.relrowsecurity and c.relforcerowsecurity
-                  and c.relname = any (array['health_cards', 'health_card_clinical', 'health_card_pins', 'national_ids'])
+                  and c.relname = any (array['health_cards', 'health_card_pins', 'national_ids'])
                   and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'facility_id')"""))
                 .as("person data, not tenant data: no facility_id, RLS forced").containsExactlyInAnyOrderElementsOf(tables);
         assertThat(catalog("""
@@ -174,6 +185,11 @@ class HealthCardIsolationTest {
                 select privilege_type from information_schema.column_privileges
                 where grantee = 'careledger_app' and table_name = 'health_card_pins'""")).isEmpty();
         assertThat(catalog("select polname from pg_policy where polrelid = 'health_card_pins'::regclass")).isEmpty();
+    }
+
+    /** The kinds of entries of a card the signed-in user reads. */
+    private List<String> kindsRead(java.util.UUID card) throws SQLException {
+        return tx.strings("select distinct kind::text from app.read_clinical_entries(?)", card);
     }
 
     private List<String> cards() throws SQLException {

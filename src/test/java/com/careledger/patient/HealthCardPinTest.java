@@ -196,10 +196,10 @@ class HealthCardPinTest {
         assertThat(card.get(2)).isEqualTo("Farida Shaikh");
         assertThat(tx.string("select card_id::text from patients where id = ?", patient)).isEqualTo(card.getFirst());
         assertThatThrownBy(() -> tx.execute("select app.issue_health_card(?)", patient)).hasMessageContaining("already has a health card");
-        // the record exists, for the doctor to fill in
+        // the record starts empty, for the doctor to fill in
         tx.as(SANJEEVANI_DOCTOR, SANJEEVANI);
-        assertThat(tx.strings("select allergies::text from health_card_clinical where card_id = ?::uuid", card.getFirst()))
-                .containsExactly("[]");
+        assertThat(tx.strings("select clinical_shown || ' ' || allergies::text from app.read_health_card(?::uuid)", card.getFirst()))
+                .containsExactly("true []");
     }
 
     @Test

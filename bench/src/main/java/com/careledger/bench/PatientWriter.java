@@ -3,7 +3,7 @@ package com.careledger.bench;
 import java.sql.SQLException;
 
 /**
- * A facility's patients, 60 % with a health card and its clinical record (blood group, allergies, chronic
+ * A facility's patients, 60 % with a health card and its clinical entries (blood group, allergies, chronic
  * conditions, insurance), set-based and deterministic from the seed, as the definer role (the caller switches it).
  * Names, birth dates and phones follow the template's plan; registration and card numbers the facility's number.
  */
@@ -28,21 +28,26 @@ final class PatientWriter {
                          md5('card:' || ?::text || ':' || i)::uuid as card
                   from generate_series(0, ? - 1) i
                 ), cards as (
-                  insert into health_cards (id, card_number, holder_name, insurance)
-                  select card, n || app.verhoeff_check_digit(n), 'Bench patient ' || i,
-                         case when i % 4 = 0 then '[{"insurer": "Star Health and Allied Insurance", "policy_number": "SH-B"}]'::jsonb
-                              when i % 4 = 1 then '[{"scheme": "PM-JAY", "beneficiary_id": "PMJAY-B"}]'::jsonb
-                              else '[]'::jsonb end
+                  insert into health_cards (id, card_number, holder_name)
+                  select card, n || app.verhoeff_check_digit(n), 'Bench patient ' || i
                   from (select i, card, '8' || lpad(?::text, 5, '0') || lpad(i::text, 9, '0') as n
                         from people where i % 5 < 3) c
                 ), clinical as (
-                  insert into health_card_clinical (card_id, blood_group, allergies, chronic_conditions)
-                  select card, (array['A+', 'B+', 'O+', 'AB+', 'O-', 'A-'])[1 + i % 6],
-                         case when i % 7 = 0 then '[{"substance": "Penicillin"}]'::jsonb else '[]' end,
-                         case when i % 5 = 0 then '[{"code": "E11", "name": "Type 2 diabetes mellitus"}]'::jsonb
-                              when i % 5 = 1 then '[{"code": "I10", "name": "Essential hypertension"}]'::jsonb
-                              else '[]' end
-                  from people where i % 5 < 3
+                  -- carried-over entries of the facility's record (no author), like records from before the portal
+                  insert into clinical_entries (card_id, kind, code, text, details, facility_id, patient_id, carried_over)
+                  select card, e.kind::clinical_entry_kind, e.code, e.text, e.details::jsonb, ?::uuid,
+                         md5('patient:' || ?::text || ':' || i)::uuid, true
+                  from people
+                  cross join lateral (values
+                    ('blood_group', (array['A+', 'B+', 'O+', 'AB+', 'O-', 'A-'])[1 + i % 6], null, '{}', true),
+                    ('allergy', 'Penicillin', null, '{}', i % 7 = 0),
+                    ('condition', 'E11', 'Type 2 diabetes mellitus', '{}', i % 5 = 0),
+                    ('condition', 'I10', 'Essential hypertension', '{}', i % 5 = 1),
+                    ('insurance', 'Star Health and Allied Insurance', null,
+                     '{"insurer": "Star Health and Allied Insurance", "policy_number": "SH-B"}', i % 4 = 0),
+                    ('insurance', 'PM-JAY', null, '{"scheme": "PM-JAY", "beneficiary_id": "PMJAY-B"}', i % 4 = 1)
+                  ) e(kind, code, text, details, wanted)
+                  where i % 5 < 3 and e.wanted
                 )
                 insert into patients (id, facility_id, registration_number, full_name, date_of_birth, sex, phone, card_id)
                 select md5('patient:' || ?::text || ':' || i)::uuid, ?, ? || lpad(i::text, 7, '0'),
@@ -52,7 +57,8 @@ final class PatientWriter {
                        '+91 9' || lpad(((substring(h from 41 for 24))::bigint * 61 % 1000000000)::text, 9, '0'),
                        case when i % 5 < 3 then card end
                 from people""",
-                seed + ":" + f.plan(), seed + ":" + no, run.size().patientsPerFacility(), no, seed + ":" + no, f.id(),
+                seed + ":" + f.plan(), seed + ":" + no, run.size().patientsPerFacility(), no, f.id(), seed + ":" + no,
+                seed + ":" + no, f.id(),
                 f.type().prefix() + "R" + (no + 1) + "-", sql.textArray(Catalogue.FIRST), sql.textArray(Catalogue.LAST));
     }
 }

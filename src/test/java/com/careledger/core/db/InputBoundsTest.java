@@ -7,6 +7,7 @@ import static com.careledger.cash.CashCounter.facility;
 import static com.careledger.cash.CashCounter.openShift;
 import static com.careledger.payment.OnlinePayments.PAYMENT_WEBHOOK;
 import static com.careledger.payment.OnlinePayments.issuedBill;
+import static com.careledger.test.TestDatabase.ANIL_AT_SANJEEVANI;
 import static com.careledger.test.TestDatabase.ANIL_CARD;
 import static com.careledger.test.TestDatabase.PARTITION_UPKEEP;
 import static com.careledger.test.TestDatabase.SANJEEVANI;
@@ -205,15 +206,16 @@ class InputBoundsTest {
     void aFiveMegabyteInsuranceDocumentIsRefused() throws SQLException {
         try (AppSession s = AppSession.open()) {
             s.as(SANJEEVANI_ADMIN, SANJEEVANI);
-            String before = s.string("select insurance::text from health_cards where id = ?", ANIL_CARD);
-            String huge = "[{\"insurer\": \"Star Health\", \"policy_number\": \"" + "x".repeat(5 * 1024 * 1024) + "\"}]";
-            SQLException e = s.sqlFailure("update health_cards set insurance = ?::jsonb where id = ?", huge, ANIL_CARD);
+            String before = s.string("select insurance::text from app.read_health_card(?)", ANIL_CARD);
+            String huge = "{\"insurer\": \"Star Health\", \"policy_number\": \"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+            String add = "select app.add_clinical_entry(?, 'insurance', 'Star Health', null, p_details => ?::jsonb)";
+            SQLException e = s.sqlFailure(add, ANIL_AT_SANJEEVANI, huge);
             assertThat(e.getSQLState()).isEqualTo(CHECK_VIOLATION);
-            assertThat(e.getMessage()).contains("health_cards_insurance_size");
-            assertThat(s.string("select insurance::text from health_cards where id = ?", ANIL_CARD)).isEqualTo(before);
+            assertThat(e.getMessage()).contains("JSON object of at most 16 384 characters");
+            assertThat(s.string("select insurance::text from app.read_health_card(?)", ANIL_CARD)).isEqualTo(before);
 
-            assertThat(s.update("update health_cards set insurance = ?::jsonb where id = ?",
-                    "[{\"insurer\": \"Star Health\", \"policy_number\": \"SH-1\"}]", ANIL_CARD)).isEqualTo(1);
+            s.string(add, ANIL_AT_SANJEEVANI, "{\"insurer\": \"Star Health\", \"policy_number\": \"SH-1\"}");
+            assertThat(s.string("select insurance::text from app.read_health_card(?)", ANIL_CARD)).contains("SH-1");
         }
     }
 
