@@ -113,6 +113,30 @@ alter function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uu
 comment on function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uuid, uuid) is
   'Posts one balanced entry (lines as jsonb, zero lines left out). Called only by definer functions that checked the caller.';
 
+-- A settlement_paid entry keeps the snapshot it is written under and its number
+-- in the facility's commit order (V0081__settlement_snapshots.sql). Its
+-- writer, app.pay_settlement_at, holds the facility's settlement lock until
+-- commit, so the highest number so far is that of the settlement committed
+-- last; the unique index on (facility_id, settlement_no) refuses a second
+-- writer that did not hold the lock. Every other entry carries neither.
+create or replace function app.stamp_settlement_entry() returns trigger
+language plpgsql
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if new.event_kind = 'settlement_paid' then
+    new.settlement_snapshot := pg_current_snapshot();
+    new.settlement_no := 1 + coalesce((select max(e.settlement_no) from public.journal_entries e
+                                       where e.facility_id = new.facility_id and e.settlement_no is not null), 0);
+  else
+    new.settlement_snapshot := null;
+    new.settlement_no := null;
+  end if;
+  return new;
+end
+$$;
+revoke all on function app.stamp_settlement_entry() from public;
+
 -- A correction: a new entry with every line of the wrong one on the other side. Super admin only.
 -- The item the wrong entry booked (a captured payment, a cash collection, a
 -- refund) is voided with it (app.void_corrected_item), so no settlement or
@@ -237,3 +261,7 @@ begin
   end if;
 end
 $$;
+
+create or replace trigger journal_entries_stamp_settlement
+  before insert on journal_entries
+  for each row execute function app.stamp_settlement_entry();

@@ -81,10 +81,16 @@ comment on function app.held_for_platform(uuid) is
 
 -- ----------------------------------------------------------------------------
 -- 3. Since F's last paid settlement: the change in F's net position
---    (facility_payable − facility_receivable) from entries posted after it
---    (the settlement's own entry excluded), beside the open net position now,
---    which is what a full mixed settlement would move (positive: the platform
---    owes F). They differ when earlier settlements were partial.
+--    (facility_payable − facility_receivable) from the entries that
+--    settlement's transaction did not see (its own entry excluded), beside the
+--    open net position now, which is what a full mixed settlement would move
+--    (positive: the platform owes F). They differ when earlier settlements
+--    were partial. The last settlement is the one committed last
+--    (settlement_no); what it saw is its snapshot (V0081), so an entry whose
+--    transaction started before the settlement and committed after it falls
+--    after it, and every entry falls in exactly one window. Entries written in
+--    the settlement's own transaction (a history imported in one transaction
+--    through the _at variants) count after it when posted at a later moment.
 --    net = Σ (credit − debit) over both accounts: payable is credit-normal,
 --    receivable debit-normal.
 -- ----------------------------------------------------------------------------
@@ -93,22 +99,32 @@ returns table (facility_id uuid, last_settlement_paid_at timestamptz, change_sin
 language sql stable
 set search_path = pg_catalog, public, pg_temp
 as $$
-  select f.id, s.paid_at,
+  select f.id, s.posted_at,
          (select coalesce(sum(l.credit_paise - l.debit_paise), 0)::bigint
-          from public.journal_lines l
-          where l.facility_id = f.id and l.account in ('facility_payable', 'facility_receivable')
-            and l.posted_at > s.since),
+          from public.journal_entries e
+          join public.journal_lines l on l.facility_id = e.facility_id and l.entry_id = e.id
+          where e.facility_id = f.id
+            and e.transaction_id >= coalesce(s.seen_below, '0'::xid8)
+            and (s.transaction_id is null
+                 or (e.transaction_id <> s.transaction_id
+                     and not pg_visible_in_snapshot(e.transaction_id, s.settlement_snapshot))
+                 -- in the settlement's own transaction (a history imported through the _at variants) by moment
+                 or (e.transaction_id = s.transaction_id and e.posted_at > s.posted_at))
+            and l.account in ('facility_payable', 'facility_receivable')),
          app.facility_account_debit_balance(f.id, 'facility_receivable') * -1
            - app.facility_account_debit_balance(f.id, 'facility_payable')
   from app.answered_facilities(p_facility) f(id)
-  cross join lateral (
-    select max(e.posted_at) as paid_at, coalesce(max(e.posted_at), '-infinity') as since
+  left join lateral (
+    select e.posted_at, e.transaction_id, e.settlement_snapshot,
+           pg_snapshot_xmin(e.settlement_snapshot) as seen_below
     from public.journal_entries e
-    where e.facility_id = f.id and e.event_kind = 'settlement_paid') s
+    where e.facility_id = f.id and e.settlement_no is not null
+    order by e.settlement_no desc
+    limit 1) s on true
   order by f.id
 $$;
 comment on function app.pending_since_last_settlement(uuid) is
-  'Last settlement se abhi tak ka pending difference: per facility, the change of (facility_payable − facility_receivable) since the last paid settlement, and the open net position now; under RLS.';
+  'Last settlement se abhi tak ka pending difference: per facility, the change of (facility_payable − facility_receivable) from the entries the last paid settlement did not see (by commit, not by start), and the open net position now; under RLS.';
 
 create or replace function app.reconciliation(p_facility uuid default null)
 returns table (facility_id uuid, account ledger_account, gateway payment_gateway,
