@@ -113,13 +113,43 @@ alter function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uu
 comment on function app.post_journal_entry(uuid, journal_event, text, jsonb, text, uuid, uuid) is
   'Posts one balanced entry (lines as jsonb, zero lines left out). Called only by definer functions that checked the caller.';
 
+-- A settlement_paid entry keeps the snapshot it is written under and its number
+-- in the facility's commit order (V0081__settlement_snapshots.sql). Its
+-- writer, app.pay_settlement_at, holds the facility's settlement lock until
+-- commit, so the highest number so far is that of the settlement committed
+-- last; the unique index on (facility_id, settlement_no) refuses a second
+-- writer that did not hold the lock. Every other entry carries neither.
+create or replace function app.stamp_settlement_entry() returns trigger
+language plpgsql
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if new.event_kind = 'settlement_paid' then
+    new.settlement_snapshot := pg_current_snapshot();
+    new.settlement_no := 1 + coalesce((select max(e.settlement_no) from public.journal_entries e
+                                       where e.facility_id = new.facility_id and e.settlement_no is not null), 0);
+  else
+    new.settlement_snapshot := null;
+    new.settlement_no := null;
+  end if;
+  return new;
+end
+$$;
+revoke all on function app.stamp_settlement_entry() from public;
+
 -- A correction: a new entry with every line of the wrong one on the other side. Super admin only.
+-- The item the wrong entry booked (a captured payment, a cash collection, a
+-- refund) is voided with it (app.void_corrected_item), so no settlement or
+-- gateway batch uses it afterwards and the reconciliation stays 0. The entry
+-- of a gateway batch or of a paid settlement is not reversed: that money moved
+-- between bank accounts and its items stay covered or settled by it.
 create or replace function app.reverse_journal_entry(p_entry uuid, p_memo text) returns uuid
 language plpgsql volatile security definer
 set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_wrong public.journal_entries;
+  v_correction uuid := gen_random_uuid();
 begin
   if app.current_user_role() is distinct from 'super_admin' then
     raise exception 'only the super admin corrects the ledger' using errcode = 'insufficient_privilege';
@@ -134,20 +164,30 @@ begin
   end if;
   if v_wrong.event_kind = 'correction' then
     raise exception 'a correction is not reversed: post the right entry instead' using errcode = 'check_violation';
+  elsif v_wrong.event_kind = 'gateway_settlement' then
+    raise exception 'entry % books a gateway batch: it is not reversed (its payments and refunds stay covered by the batch)', p_entry
+      using errcode = 'check_violation';
+  elsif v_wrong.event_kind = 'settlement_paid' then
+    raise exception 'entry % pays a settlement: it is not reversed (the bank transfer was made); settle any difference in the next settlement', p_entry
+      using errcode = 'check_violation';
   end if;
+  if exists (select 1 from public.journal_entries e where e.reverses_entry_id = v_wrong.id) then
+    raise exception 'journal entry % was already corrected', p_entry using errcode = 'unique_violation';
+  end if;
+  perform app.void_corrected_item(v_wrong, v_correction);
   return app.post_journal_entry(
     v_wrong.facility_id, 'correction', 'correction:' || v_wrong.id,
     (select jsonb_agg(jsonb_build_object('account', l.account, 'gateway', l.gateway,
                                          'debit_paise', l.credit_paise, 'credit_paise', l.debit_paise) order by l.line_no)
      from public.journal_lines l where l.entry_id = v_wrong.id),
-    p_memo, null, v_wrong.id);
+    p_memo, v_correction, v_wrong.id);
 end
 $$;
 revoke all on function app.reverse_journal_entry(uuid, text) from public;
 grant execute on function app.reverse_journal_entry(uuid, text) to careledger_app, careledger_patient;
 alter function app.reverse_journal_entry(uuid, text) owner to careledger_definer;
 comment on function app.reverse_journal_entry(uuid, text) is
-  'Corrects an entry by posting its reversal (sides swapped), once; super admin only.';
+  'Corrects an entry by posting its reversal (sides swapped), once, and voids the payment, collection or refund it booked; not for gateway batches or paid settlements; super admin only.';
 
 -- ----------------------------------------------------------------------------
 -- Balances, with the caller's rights: row-level security decides what is
@@ -221,3 +261,7 @@ begin
   end if;
 end
 $$;
+
+create or replace trigger journal_entries_stamp_settlement
+  before insert on journal_entries
+  for each row execute function app.stamp_settlement_entry();

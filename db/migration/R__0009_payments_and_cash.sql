@@ -12,40 +12,58 @@
 -- app roles cannot choose when money moved.
 -- ============================================================================
 
--- A captured payment never changes but for its status, its gateway batch (once)
--- and its running totals, which only grow.
+-- A captured payment never changes but for its status, its gateway batch (once),
+-- its running totals, which only grow, and its correction (once). A voided
+-- payment never changes again. The refund totals go down only when a refund is
+-- voided (app.void_corrected_item), and then they equal the sums over the
+-- payment's refunds that are not void.
 create or replace function app.check_payment_update() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  v_keys text[] := array['status', 'advance_refund_due', 'gateway_settlement_id', 'refunded_paise',
+                         'advance_refunded_paise', 'platform_fee_reversed_paise', 'platform_gst_reversed_paise',
+                         'gateway_fee_recovered_paise', 'gateway_gst_recovered_paise', 'refund_payable_paise',
+                         'allocated_paise', 'settled_paise', 'correction_entry_id'];
 begin
   if tg_op = 'DELETE' then
     raise exception 'payments are never deleted' using errcode = 'integrity_constraint_violation';
   end if;
   if old.captured_at is not null then
-    if (to_jsonb(new) - array['status', 'advance_refund_due', 'gateway_settlement_id', 'refunded_paise',
-                              'advance_refunded_paise', 'platform_fee_reversed_paise', 'platform_gst_reversed_paise',
-                              'gateway_fee_recovered_paise', 'gateway_gst_recovered_paise', 'refund_payable_paise',
-                              'allocated_paise', 'settled_paise'])
-       <> (to_jsonb(old) - array['status', 'advance_refund_due', 'gateway_settlement_id', 'refunded_paise',
-                                 'advance_refunded_paise', 'platform_fee_reversed_paise', 'platform_gst_reversed_paise',
-                                 'gateway_fee_recovered_paise', 'gateway_gst_recovered_paise', 'refund_payable_paise',
-                                 'allocated_paise', 'settled_paise']) then
+    if (to_jsonb(new) - v_keys) <> (to_jsonb(old) - v_keys) then
       raise exception 'payment % is captured: only its refunds, gateway settlement and settlement totals change', old.id
+        using errcode = 'integrity_constraint_violation';
+    end if;
+    if old.correction_entry_id is not null then
+      raise exception 'payment % was voided by correction %: it never changes', old.id, old.correction_entry_id
         using errcode = 'integrity_constraint_violation';
     end if;
     if old.gateway_settlement_id is not null and new.gateway_settlement_id is distinct from old.gateway_settlement_id then
       raise exception 'payment % is already in gateway settlement %', old.id, old.gateway_settlement_id
         using errcode = 'integrity_constraint_violation';
     end if;
-    if new.refunded_paise < old.refunded_paise or new.advance_refunded_paise < old.advance_refunded_paise
-       or new.platform_fee_reversed_paise < old.platform_fee_reversed_paise
-       or new.platform_gst_reversed_paise < old.platform_gst_reversed_paise
-       or new.gateway_fee_recovered_paise < old.gateway_fee_recovered_paise
-       or new.gateway_gst_recovered_paise < old.gateway_gst_recovered_paise
-       or new.refund_payable_paise < old.refund_payable_paise
-       or new.settled_paise < old.settled_paise then
-      raise exception 'payment % : refund and settlement totals only grow', old.id
+    if new.settled_paise < old.settled_paise then
+      raise exception 'payment % : settlement totals only grow', old.id using errcode = 'integrity_constraint_violation';
+    end if;
+    if (new.refunded_paise < old.refunded_paise or new.advance_refunded_paise < old.advance_refunded_paise
+        or new.platform_fee_reversed_paise < old.platform_fee_reversed_paise
+        or new.platform_gst_reversed_paise < old.platform_gst_reversed_paise
+        or new.gateway_fee_recovered_paise < old.gateway_fee_recovered_paise
+        or new.gateway_gst_recovered_paise < old.gateway_gst_recovered_paise
+        or new.refund_payable_paise < old.refund_payable_paise)
+       and row(new.refunded_paise, new.advance_refunded_paise, new.platform_fee_reversed_paise,
+               new.platform_gst_reversed_paise, new.gateway_fee_recovered_paise, new.gateway_gst_recovered_paise,
+               new.refund_payable_paise)
+           is distinct from
+           (select row(coalesce(sum(r.amount_paise), 0)::bigint, coalesce(sum(r.advance_paise), 0)::bigint,
+                       coalesce(sum(r.platform_fee_reversed_paise), 0)::bigint,
+                       coalesce(sum(r.platform_gst_reversed_paise), 0)::bigint,
+                       coalesce(sum(r.gateway_fee_recovered_paise), 0)::bigint,
+                       coalesce(sum(r.gateway_gst_recovered_paise), 0)::bigint, coalesce(sum(r.payable_paise), 0)::bigint)
+            from public.payment_refunds r
+            where r.facility_id = new.facility_id and r.payment_id = new.id and r.correction_entry_id is null) then
+      raise exception 'payment % : refund totals only grow, or fall back to the sums of its refunds that are not void', old.id
         using errcode = 'integrity_constraint_violation';
     end if;
   end if;
@@ -275,11 +293,19 @@ begin
 end
 $$;
 
--- Never deleted; only the settlement status changes; nothing enters a closed shift.
+-- Never deleted; only the settlement status, the running totals and the
+-- correction (once) change; nothing enters a closed shift; a voided collection
+-- never changes again. The refund totals go down only when a cash refund is
+-- voided, and then what was refunded equals the collection's refunds that are
+-- not void.
 create or replace function app.check_cash_collection_change() returns trigger
 language plpgsql
 set search_path = pg_catalog, public, pg_temp
 as $$
+declare
+  v_keys text[] := array['settlement_status', 'refunded_paise', 'commission_reversed_paise',
+                         'commission_gst_reversed_paise', 'receivable_reversed_paise', 'allocated_paise',
+                         'settled_paise', 'correction_entry_id'];
 begin
   if tg_op = 'DELETE' then
     raise exception 'cash collections are never deleted' using errcode = 'integrity_constraint_violation';
@@ -292,19 +318,24 @@ begin
     end if;
     return new;
   end if;
-  if (to_jsonb(new) - array['settlement_status', 'refunded_paise', 'commission_reversed_paise',
-                            'commission_gst_reversed_paise', 'receivable_reversed_paise', 'allocated_paise',
-                            'settled_paise'])
-     <> (to_jsonb(old) - array['settlement_status', 'refunded_paise', 'commission_reversed_paise',
-                               'commission_gst_reversed_paise', 'receivable_reversed_paise', 'allocated_paise',
-                               'settled_paise']) then
+  if (to_jsonb(new) - v_keys) <> (to_jsonb(old) - v_keys) then
     raise exception 'cash collection % is recorded: only its refund and settlement totals change', old.id
       using errcode = 'integrity_constraint_violation';
   end if;
-  if new.refunded_paise < old.refunded_paise or new.commission_reversed_paise < old.commission_reversed_paise
-     or new.commission_gst_reversed_paise < old.commission_gst_reversed_paise
-     or new.receivable_reversed_paise < old.receivable_reversed_paise or new.settled_paise < old.settled_paise then
-    raise exception 'cash collection % : refund and settlement totals only grow', old.id
+  if old.correction_entry_id is not null then
+    raise exception 'cash collection % was voided by correction %: it never changes', old.id, old.correction_entry_id
+      using errcode = 'integrity_constraint_violation';
+  end if;
+  if new.settled_paise < old.settled_paise then
+    raise exception 'cash collection % : settlement totals only grow', old.id using errcode = 'integrity_constraint_violation';
+  end if;
+  if (new.refunded_paise < old.refunded_paise or new.commission_reversed_paise < old.commission_reversed_paise
+      or new.commission_gst_reversed_paise < old.commission_gst_reversed_paise
+      or new.receivable_reversed_paise < old.receivable_reversed_paise)
+     and new.refunded_paise <> (select coalesce(sum(r.amount_paise), 0) from public.cash_refunds r
+                                where r.facility_id = new.facility_id and r.collection_id = new.id
+                                  and r.correction_entry_id is null) then
+    raise exception 'cash collection % : refund totals only grow, or fall back to its refunds that are not void', old.id
       using errcode = 'integrity_constraint_violation';
   end if;
   return new;
@@ -443,10 +474,11 @@ begin
   if v_shift.status = 'closed' then
     raise exception 'shift % is already closed', p_shift using errcode = 'object_not_in_prerequisite_state';
   end if;
+  -- voided collections and refunds moved no cash
   select coalesce(sum(c.amount_collected_paise), 0) into v_collected
-  from public.cash_collections c where c.facility_id = v_tenant and c.shift_id = p_shift;
+  from public.cash_collections c where c.facility_id = v_tenant and c.shift_id = p_shift and c.correction_entry_id is null;
   select coalesce(sum(r.amount_paise), 0) into v_refunded
-  from public.cash_refunds r where r.facility_id = v_tenant and r.shift_id = p_shift;
+  from public.cash_refunds r where r.facility_id = v_tenant and r.shift_id = p_shift and r.correction_entry_id is null;
 
   update public.cashier_shifts s
   set status = 'closed', closed_at = greatest(p_at, s.opened_at), counted_paise = p_counted_paise,
@@ -562,7 +594,8 @@ begin
   else
     v_gst_rate := 0;
   end if;
-  v_first := not exists (select 1 from public.cash_collections c where c.facility_id = v_tenant and c.bill_id = p_bill);
+  v_first := not exists (select 1 from public.cash_collections c where c.facility_id = v_tenant and c.bill_id = p_bill
+                                                                  and c.correction_entry_id is null);
   select * into v_fig from app.cash_commission_figures(p_amount_paise, v_type, v_rate, v_fixed, v_first, v_gst_rate);
   if v_fig.commission_paise + v_fig.commission_gst_paise > 0 then
     v_entry := gen_random_uuid();
@@ -617,7 +650,8 @@ alter function app.collect_cash(uuid, bigint, text) owner to careledger_definer;
 comment on function app.collect_cash(uuid, bigint, text) is
   'Records cash collected for an issued bill of the current facility in the clerk''s open shift, idempotently per key: never beyond what is outstanding; commission at the terms in force, bill paid amount, ledger entry (posting 3 of docs/ledger.md) when the commission is above 0.';
 
--- A refund is recorded once: afterwards only its gateway batch (once) and its settlement totals change.
+-- A refund is recorded once: afterwards only its gateway batch (once), its settlement totals and its
+-- correction (once) change; a voided refund never changes again.
 create or replace function app.check_refund_change() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -626,9 +660,13 @@ begin
   if tg_op = 'DELETE' then
     raise exception '% are never deleted', tg_table_name using errcode = 'integrity_constraint_violation';
   end if;
-  if (to_jsonb(new) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise'])
-     <> (to_jsonb(old) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise']) then
+  if (to_jsonb(new) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise', 'correction_entry_id'])
+     <> (to_jsonb(old) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise', 'correction_entry_id']) then
     raise exception 'refund % is recorded: only its gateway batch and settlement totals change', old.id
+      using errcode = 'integrity_constraint_violation';
+  end if;
+  if (to_jsonb(old) ->> 'correction_entry_id') is not null then
+    raise exception 'refund % was voided by a correction: it never changes', old.id
       using errcode = 'integrity_constraint_violation';
   end if;
   if (to_jsonb(old) ->> 'gateway_settlement_id') is not null
@@ -726,6 +764,10 @@ begin
 
   if v_payment.captured_at is null then
     raise exception 'payment % is not captured: nothing to refund', p_payment
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
+  if v_payment.correction_entry_id is not null then
+    raise exception 'payment % was voided by a correction: nothing to refund', p_payment
       using errcode = 'object_not_in_prerequisite_state';
   end if;
   if p_amount_paise > v_payment.amount_paise - v_payment.refunded_paise then
@@ -893,6 +935,10 @@ begin
     return v_existing.id;
   end if;
 
+  if v_collection.correction_entry_id is not null then
+    raise exception 'cash collection % was voided by a correction: nothing to refund', p_collection
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
   if p_amount_paise > v_collection.amount_collected_paise - v_collection.refunded_paise then
     raise exception 'a cash refund of % paise is more than the % paise left of the collection (% paise, % refunded)',
       p_amount_paise, v_collection.amount_collected_paise - v_collection.refunded_paise,
@@ -911,9 +957,9 @@ begin
   end if;
   v_in_drawer := v_shift.opening_float_paise
     + (select coalesce(sum(c.amount_collected_paise), 0) from public.cash_collections c
-       where c.facility_id = v_tenant and c.shift_id = v_shift.id)
+       where c.facility_id = v_tenant and c.shift_id = v_shift.id and c.correction_entry_id is null)
     - (select coalesce(sum(r.amount_paise), 0) from public.cash_refunds r
-       where r.facility_id = v_tenant and r.shift_id = v_shift.id);
+       where r.facility_id = v_tenant and r.shift_id = v_shift.id and r.correction_entry_id is null);
   if p_amount_paise > v_in_drawer then
     raise exception 'your shift holds % paise of cash: a refund of % paise cannot be paid out of it', v_in_drawer, p_amount_paise
       using errcode = 'check_violation';
@@ -935,7 +981,7 @@ begin
   if v_bill.paid_paise - p_amount_paise = 0 then
     select c.* into v_carrier from public.cash_collections c
     where c.facility_id = v_tenant and c.bill_id = v_bill.id
-      and c.commission_type = 'fixed_per_bill' and c.commission_paise > 0
+      and c.commission_type = 'fixed_per_bill' and c.commission_paise > 0 and c.correction_entry_id is null
     for update;
     if found then
       if v_carrier.id = v_collection.id then
@@ -1130,20 +1176,24 @@ begin
   select string_agg(format('payment %s (%s)', p.id,
                            case when p.gateway <> p_gateway then 'of gateway ' || p.gateway
                                 when p.captured_at is null then 'not captured'
+                                when p.correction_entry_id is not null then 'voided by a correction'
                                 else 'already in gateway settlement ' || p.gateway_settlement_id end), ', ')
   into v_bad
   from public.payments p
   where p.id = any (v_payments)
-    and (p.gateway <> p_gateway or p.captured_at is null or p.gateway_settlement_id is not null);
+    and (p.gateway <> p_gateway or p.captured_at is null or p.gateway_settlement_id is not null
+         or p.correction_entry_id is not null);
   if v_bad is not null then
     raise exception 'these cannot enter a % settlement: %', p_gateway, v_bad using errcode = 'check_violation';
   end if;
   select string_agg(format('refund %s (%s)', r.id,
                            case when r.gateway <> p_gateway then 'of gateway ' || r.gateway
+                                when r.correction_entry_id is not null then 'voided by a correction'
                                 else 'already in gateway settlement ' || r.gateway_settlement_id end), ', ')
   into v_bad
   from public.payment_refunds r
-  where r.id = any (v_refunds) and (r.gateway <> p_gateway or r.gateway_settlement_id is not null);
+  where r.id = any (v_refunds)
+    and (r.gateway <> p_gateway or r.gateway_settlement_id is not null or r.correction_entry_id is not null);
   if v_bad is not null then
     raise exception 'these cannot enter a % settlement: %', p_gateway, v_bad using errcode = 'check_violation';
   end if;
@@ -1636,6 +1686,176 @@ end
 $$;
 revoke all on function app.check_cash_collection_receipt() from public;
 alter function app.check_cash_collection_receipt() owner to careledger_definer;
+
+-- ----------------------------------------------------------------------------
+-- Corrections void their item. app.reverse_journal_entry calls this before
+-- it posts the correction p_correction of the entry p_wrong: the item whose
+-- entry it is (a captured payment, a cash collection, an online or a cash
+-- refund) is locked, refused when something has happened to it since (a
+-- refund, a gateway batch, an allocation to a settlement not cancelled), and
+-- otherwise voided, with what it moved outside the ledger taken back:
+--   payment         the bill's paid amount goes down by what it paid of the bill
+--   cash collection the bill's paid amount goes down; the shift no longer counts it
+--   online refund   the payment's running totals go back down by the refund's
+--                   parts (the cumulative rule then goes on from there); the
+--                   bill's paid amount goes up by what the refund took off it
+--   cash refund     the collection's running totals go back down; the bill's
+--                   paid amount goes up; the shift no longer counts it
+-- A refused call raises, so nothing is posted and nothing changes.
+-- ----------------------------------------------------------------------------
+create or replace function app.void_corrected_item(p_wrong public.journal_entries, p_correction uuid) returns void
+language plpgsql
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_payment public.payments;
+  v_collection public.cash_collections;
+  v_refund public.payment_refunds;
+  v_cash_refund public.cash_refunds;
+  v_carrier public.cash_collections;
+  v_bill public.bills;
+  v_back bigint;
+begin
+  case p_wrong.event_kind
+    when 'online_capture' then
+      select p.* into v_payment from public.payments p
+      where p.facility_id = p_wrong.facility_id and p.journal_entry_id = p_wrong.id for update;
+      if v_payment.refunded_paise > 0 then
+        raise exception 'payment % has refunds: correct them first, then the capture', v_payment.gateway_payment_id
+          using errcode = 'object_not_in_prerequisite_state';
+      elsif v_payment.gateway_settlement_id is not null then
+        raise exception 'payment % is in gateway batch %: a capture the gateway paid out is not voided',
+          v_payment.gateway_payment_id, v_payment.gateway_settlement_id using errcode = 'object_not_in_prerequisite_state';
+      elsif v_payment.allocated_paise > 0 then
+        raise exception 'payment % is allocated to a settlement: release it from the draft or cancel the settlement first',
+          v_payment.gateway_payment_id using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      update public.payments p set correction_entry_id = p_correction where p.id = v_payment.id;
+      if v_payment.applied_paise > 0 then
+        update public.bills b
+        set paid_paise = b.paid_paise - v_payment.applied_paise,
+            status = app.bill_status_for_payment(b.total_paise, b.paid_paise - v_payment.applied_paise)
+        where b.facility_id = v_payment.facility_id and b.id = v_payment.bill_id;
+      end if;
+
+    when 'cash_collection' then
+      select c.* into v_collection from public.cash_collections c
+      where c.facility_id = p_wrong.facility_id and c.journal_entry_id = p_wrong.id for update;
+      if v_collection.refunded_paise > 0 or v_collection.commission_reversed_paise + v_collection.commission_gst_reversed_paise > 0 then
+        raise exception 'cash collection % has refunds (or its fee was reversed by one): correct them first', v_collection.id
+          using errcode = 'object_not_in_prerequisite_state';
+      elsif v_collection.allocated_paise > 0 then
+        raise exception 'cash collection % is allocated to a settlement: release it from the draft or cancel the settlement first',
+          v_collection.id using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      update public.cash_collections c set correction_entry_id = p_correction where c.id = v_collection.id;
+      update public.bills b
+      set paid_paise = b.paid_paise - v_collection.amount_collected_paise,
+          status = app.bill_status_for_payment(b.total_paise, b.paid_paise - v_collection.amount_collected_paise)
+      where b.facility_id = v_collection.facility_id and b.id = v_collection.bill_id;
+
+    when 'online_refund' then
+      -- the payment first, as app.refund_payment locks it
+      select p.* into v_payment from public.payments p
+      where p.facility_id = p_wrong.facility_id
+        and p.id = (select r.payment_id from public.payment_refunds r
+                    where r.facility_id = p_wrong.facility_id and r.journal_entry_id = p_wrong.id)
+      for update;
+      select r.* into v_refund from public.payment_refunds r
+      where r.facility_id = p_wrong.facility_id and r.journal_entry_id = p_wrong.id for update;
+      if v_refund.gateway_settlement_id is not null then
+        raise exception 'refund % is in gateway batch %: a refund the gateway netted is not voided',
+          v_refund.gateway_refund_id, v_refund.gateway_settlement_id using errcode = 'object_not_in_prerequisite_state';
+      elsif v_refund.allocated_paise > 0 then
+        raise exception 'refund % is allocated to a settlement: release it from the draft or cancel the settlement first',
+          v_refund.gateway_refund_id using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      v_back := v_refund.amount_paise - v_refund.advance_paise;
+      select b.* into v_bill from public.bills b
+      where b.facility_id = v_refund.facility_id and b.id = v_refund.bill_id for update;
+      if v_back > 0 and (v_bill.status not in ('issued', 'partially_paid', 'paid')
+                         or v_bill.paid_paise + v_back > v_bill.total_paise) then
+        raise exception 'bill % was paid or cancelled since refund %: the % paise it took off the bill cannot go back on it',
+          coalesce(v_bill.bill_number, v_bill.id::text), v_refund.gateway_refund_id, v_back
+          using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      update public.payment_refunds r set correction_entry_id = p_correction where r.id = v_refund.id;
+      update public.payments p
+      set refunded_paise = p.refunded_paise - v_refund.amount_paise,
+          advance_refunded_paise = p.advance_refunded_paise - v_refund.advance_paise,
+          platform_fee_reversed_paise = p.platform_fee_reversed_paise - v_refund.platform_fee_reversed_paise,
+          platform_gst_reversed_paise = p.platform_gst_reversed_paise - v_refund.platform_gst_reversed_paise,
+          gateway_fee_recovered_paise = p.gateway_fee_recovered_paise - v_refund.gateway_fee_recovered_paise,
+          gateway_gst_recovered_paise = p.gateway_gst_recovered_paise - v_refund.gateway_gst_recovered_paise,
+          refund_payable_paise = p.refund_payable_paise - v_refund.payable_paise,
+          status = case when p.refunded_paise = v_refund.amount_paise then 'captured'::public.payment_status
+                        else 'partially_refunded'::public.payment_status end
+      where p.id = v_payment.id;
+      if v_back > 0 then
+        update public.bills b
+        set paid_paise = b.paid_paise + v_back, status = app.bill_status_for_payment(b.total_paise, b.paid_paise + v_back)
+        where b.facility_id = v_bill.facility_id and b.id = v_bill.id;
+      end if;
+
+    when 'cash_refund' then
+      -- the collection first, as app.refund_cash locks it
+      select c.* into v_collection from public.cash_collections c
+      where c.facility_id = p_wrong.facility_id
+        and c.id = (select r.collection_id from public.cash_refunds r
+                    where r.facility_id = p_wrong.facility_id and r.journal_entry_id = p_wrong.id)
+      for update;
+      select r.* into v_cash_refund from public.cash_refunds r
+      where r.facility_id = p_wrong.facility_id and r.journal_entry_id = p_wrong.id for update;
+      if v_cash_refund.allocated_paise > 0 then
+        raise exception 'cash refund % is allocated to a settlement: release it from the draft or cancel the settlement first',
+          v_cash_refund.id using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      -- the reversal must have been on this collection: a bill's fixed fee carried by another collection is not
+      -- taken back here (the refund row holds the reversal, not which collection it came from)
+      select c.* into v_carrier from public.cash_collections c
+      where c.facility_id = v_collection.facility_id and c.bill_id = v_collection.bill_id and c.id <> v_collection.id
+        and c.commission_type = 'fixed_per_bill' and c.commission_paise > 0 and c.correction_entry_id is null
+        and c.commission_reversed_paise + c.commission_gst_reversed_paise > 0;
+      if found then
+        raise exception 'cash refund % came with the reversal of the bill''s fixed fee on collection %: it is not voided',
+          v_cash_refund.id, v_carrier.id using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      select b.* into v_bill from public.bills b
+      where b.facility_id = v_collection.facility_id and b.id = v_collection.bill_id for update;
+      if v_bill.status not in ('issued', 'partially_paid', 'paid')
+         or v_bill.paid_paise + v_cash_refund.amount_paise > v_bill.total_paise then
+        raise exception 'bill % was paid or cancelled since cash refund %: the % paise it took off the bill cannot go back on it',
+          coalesce(v_bill.bill_number, v_bill.id::text), v_cash_refund.id, v_cash_refund.amount_paise
+          using errcode = 'object_not_in_prerequisite_state';
+      end if;
+      update public.cash_refunds r set correction_entry_id = p_correction where r.id = v_cash_refund.id;
+      update public.cash_collections c
+      set refunded_paise = c.refunded_paise - v_cash_refund.amount_paise,
+          commission_reversed_paise = c.commission_reversed_paise - v_cash_refund.commission_reversed_paise,
+          commission_gst_reversed_paise = c.commission_gst_reversed_paise - v_cash_refund.commission_gst_reversed_paise,
+          receivable_reversed_paise = c.receivable_reversed_paise - v_cash_refund.receivable_paise,
+          settlement_status = case
+            when c.settled_paise > 0
+                 and c.settled_paise = c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise
+                                       + v_cash_refund.receivable_paise
+              then 'settled'::public.cash_settlement_status
+            when c.settled_paise > 0 then 'partially_settled'::public.cash_settlement_status
+            else 'pending'::public.cash_settlement_status end
+      where c.id = v_collection.id;
+      update public.bills b
+      set paid_paise = b.paid_paise + v_cash_refund.amount_paise,
+          status = app.bill_status_for_payment(b.total_paise, b.paid_paise + v_cash_refund.amount_paise)
+      where b.facility_id = v_bill.facility_id and b.id = v_bill.id;
+
+    else
+      null;  -- no item of its own: app.reverse_journal_entry decides about the other kinds
+  end case;
+end
+$$;
+revoke all on function app.void_corrected_item(journal_entries, uuid) from public;
+alter function app.void_corrected_item(journal_entries, uuid) owner to careledger_definer;
+comment on function app.void_corrected_item(journal_entries, uuid) is
+  'For app.reverse_journal_entry: voids the payment, collection or refund whose entry is corrected (refused when a refund, gateway batch or settlement has taken it since) and takes back what it moved on the bill and the running totals.';
 
 -- ----------------------------------------------------------------------------
 -- Triggers of this area's functions (create or replace: re-run with the file).

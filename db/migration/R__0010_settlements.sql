@@ -148,6 +148,7 @@ as $$
 declare
   v_open bigint;
   v_settled_by_gateway boolean := true;
+  v_voided boolean;
   v_c bigint := 0;
   v_cg bigint := 0;
   v_amount bigint;
@@ -155,25 +156,26 @@ declare
 begin
   case p_kind
     when 'payment' then
-      select p.net_settlement_paise - p.refund_payable_paise - p.allocated_paise, p.gateway_settlement_id is not null
-      into v_open, v_settled_by_gateway
+      select p.net_settlement_paise - p.refund_payable_paise - p.allocated_paise, p.gateway_settlement_id is not null,
+             p.correction_entry_id is not null
+      into v_open, v_settled_by_gateway, v_voided
       from public.payments p
       where p.facility_id = p_settlement.facility_id and p.id = p_item and p.captured_at is not null
       for update;
     when 'cash_collection' then
       select c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise - c.allocated_paise,
-             c.commission_paise, c.commission_gst_paise
-      into v_open, v_c, v_cg
+             c.commission_paise, c.commission_gst_paise, c.correction_entry_id is not null
+      into v_open, v_c, v_cg, v_voided
       from public.cash_collections c
       where c.facility_id = p_settlement.facility_id and c.id = p_item
       for update;
     when 'payment_refund' then
-      select r.recovery_paise - r.allocated_paise into v_open
+      select r.recovery_paise - r.allocated_paise, r.correction_entry_id is not null into v_open, v_voided
       from public.payment_refunds r
       where r.facility_id = p_settlement.facility_id and r.id = p_item
       for update;
     when 'cash_refund' then
-      select r.payable_paise - r.allocated_paise into v_open
+      select r.payable_paise - r.allocated_paise, r.correction_entry_id is not null into v_open, v_voided
       from public.cash_refunds r
       where r.facility_id = p_settlement.facility_id and r.id = p_item
       for update;
@@ -181,6 +183,13 @@ begin
   if v_open is null then
     raise exception '% % not found at the settlement''s facility', replace(p_kind::text, '_', ' '), p_item
       using errcode = 'no_data_found';
+  end if;
+  if v_voided then
+    if p_strict then
+      raise exception '% % was voided by a correction: no settlement takes it', replace(p_kind::text, '_', ' '), p_item
+        using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    return 0;
   end if;
   if not v_settled_by_gateway then
     if p_strict then
@@ -356,7 +365,7 @@ alter function app.check_settlement_netting(uuid, settlement_type) owner to care
 
 -- Fills a locked draft with every open eligible item dated up to the end of its
 -- period (IST), items locked in the stable order; items another settlement
--- took meanwhile are skipped.
+-- took meanwhile, and items a correction voided, are skipped.
 create or replace function app.fill_settlement(p_settlement public.settlements) returns void
 language plpgsql
 set search_path = pg_catalog, public, pg_temp
@@ -368,7 +377,7 @@ begin
   if p_settlement.settlement_type in ('online_pg', 'mixed') then
     for v_item in select p.id from public.payments p
                   where p.facility_id = p_settlement.facility_id and p.gateway_settlement_id is not null
-                    and p.captured_at < v_until
+                    and p.captured_at < v_until and p.correction_entry_id is null
                     and p.allocated_paise + p.refund_payable_paise < p.net_settlement_paise
                   order by p.id for update
     loop
@@ -378,6 +387,7 @@ begin
   if p_settlement.settlement_type in ('cash_commission', 'mixed') then
     for v_item in select c.id from public.cash_collections c
                   where c.facility_id = p_settlement.facility_id and c.collected_at < v_until
+                    and c.correction_entry_id is null
                     and c.allocated_paise + c.receivable_reversed_paise < c.commission_paise + c.commission_gst_paise
                   order by c.id for update
     loop
@@ -385,7 +395,7 @@ begin
     end loop;
     for v_item in select r.id from public.payment_refunds r
                   where r.facility_id = p_settlement.facility_id and r.refunded_at < v_until
-                    and r.allocated_paise < r.recovery_paise
+                    and r.allocated_paise < r.recovery_paise and r.correction_entry_id is null
                   order by r.id for update
     loop
       perform app.allocate_settlement_item(p_settlement, 'payment_refund', v_item, null, false);
@@ -394,7 +404,7 @@ begin
   if p_settlement.settlement_type in ('online_pg', 'mixed') then
     for v_item in select r.id from public.cash_refunds r
                   where r.facility_id = p_settlement.facility_id and r.refunded_at < v_until
-                    and r.allocated_paise < r.payable_paise
+                    and r.allocated_paise < r.payable_paise and r.correction_entry_id is null
                   order by r.id for update
     loop
       perform app.allocate_settlement_item(p_settlement, 'cash_refund', v_item, null, false);

@@ -48,15 +48,17 @@ as $$
                      / nullif(c.commission_paise + c.commission_gst_paise - c.commission_reversed_paise
                               - c.commission_gst_reversed_paise, 0)))::bigint as gst
     from public.cash_collections c
-    where c.facility_id = f.id
+    where c.facility_id = f.id and c.correction_entry_id is null
       and c.settled_paise + c.receivable_reversed_paise < c.commission_paise + c.commission_gst_paise) g on true
   left join lateral (
     select sum(r.recovery_paise - r.settled_paise)::bigint as recovery
-    from public.payment_refunds r where r.facility_id = f.id and r.settled_paise < r.recovery_paise) rc on true
+    from public.payment_refunds r
+    where r.facility_id = f.id and r.settled_paise < r.recovery_paise and r.correction_entry_id is null) rc on true
   left join lateral (
     select sum(p.platform_fee_paise - p.platform_fee_reversed_paise - p.gateway_fee_paise)::bigint as margin
     from public.payments p
-    where p.facility_id = f.id and p.gateway_settlement_id is null and p.captured_at is not null) m on true
+    where p.facility_id = f.id and p.gateway_settlement_id is null and p.captured_at is not null
+      and p.correction_entry_id is null) m on true
   order by f.id
 $$;
 comment on function app.commission_pending(uuid) is
@@ -79,10 +81,16 @@ comment on function app.held_for_platform(uuid) is
 
 -- ----------------------------------------------------------------------------
 -- 3. Since F's last paid settlement: the change in F's net position
---    (facility_payable − facility_receivable) from entries posted after it
---    (the settlement's own entry excluded), beside the open net position now,
---    which is what a full mixed settlement would move (positive: the platform
---    owes F). They differ when earlier settlements were partial.
+--    (facility_payable − facility_receivable) from the entries that
+--    settlement's transaction did not see (its own entry excluded), beside the
+--    open net position now, which is what a full mixed settlement would move
+--    (positive: the platform owes F). They differ when earlier settlements
+--    were partial. The last settlement is the one committed last
+--    (settlement_no); what it saw is its snapshot (V0081), so an entry whose
+--    transaction started before the settlement and committed after it falls
+--    after it, and every entry falls in exactly one window. Entries written in
+--    the settlement's own transaction (a history imported in one transaction
+--    through the _at variants) count after it when posted at a later moment.
 --    net = Σ (credit − debit) over both accounts: payable is credit-normal,
 --    receivable debit-normal.
 -- ----------------------------------------------------------------------------
@@ -91,22 +99,32 @@ returns table (facility_id uuid, last_settlement_paid_at timestamptz, change_sin
 language sql stable
 set search_path = pg_catalog, public, pg_temp
 as $$
-  select f.id, s.paid_at,
+  select f.id, s.posted_at,
          (select coalesce(sum(l.credit_paise - l.debit_paise), 0)::bigint
-          from public.journal_lines l
-          where l.facility_id = f.id and l.account in ('facility_payable', 'facility_receivable')
-            and l.posted_at > s.since),
+          from public.journal_entries e
+          join public.journal_lines l on l.facility_id = e.facility_id and l.entry_id = e.id
+          where e.facility_id = f.id
+            and e.transaction_id >= coalesce(s.seen_below, '0'::xid8)
+            and (s.transaction_id is null
+                 or (e.transaction_id <> s.transaction_id
+                     and not pg_visible_in_snapshot(e.transaction_id, s.settlement_snapshot))
+                 -- in the settlement's own transaction (a history imported through the _at variants) by moment
+                 or (e.transaction_id = s.transaction_id and e.posted_at > s.posted_at))
+            and l.account in ('facility_payable', 'facility_receivable')),
          app.facility_account_debit_balance(f.id, 'facility_receivable') * -1
            - app.facility_account_debit_balance(f.id, 'facility_payable')
   from app.answered_facilities(p_facility) f(id)
-  cross join lateral (
-    select max(e.posted_at) as paid_at, coalesce(max(e.posted_at), '-infinity') as since
+  left join lateral (
+    select e.posted_at, e.transaction_id, e.settlement_snapshot,
+           pg_snapshot_xmin(e.settlement_snapshot) as seen_below
     from public.journal_entries e
-    where e.facility_id = f.id and e.event_kind = 'settlement_paid') s
+    where e.facility_id = f.id and e.settlement_no is not null
+    order by e.settlement_no desc
+    limit 1) s on true
   order by f.id
 $$;
 comment on function app.pending_since_last_settlement(uuid) is
-  'Last settlement se abhi tak ka pending difference: per facility, the change of (facility_payable − facility_receivable) since the last paid settlement, and the open net position now; under RLS.';
+  'Last settlement se abhi tak ka pending difference: per facility, the change of (facility_payable − facility_receivable) from the entries the last paid settlement did not see (by commit, not by start), and the open net position now; under RLS.';
 
 create or replace function app.reconciliation(p_facility uuid default null)
 returns table (facility_id uuid, account ledger_account, gateway payment_gateway,
@@ -121,24 +139,28 @@ as $$
     from (select p.facility_id, p.gateway, p.amount_paise - p.gateway_fee_paise - p.gateway_gst_paise as amount
           from public.payments p
           where p.facility_id in (select id from f) and p.captured_at is not null and p.gateway_settlement_id is null
+            and p.correction_entry_id is null
           union all
           select r.facility_id, r.gateway, -r.amount_paise
           from public.payment_refunds r
-          where r.facility_id in (select id from f) and r.gateway_settlement_id is null) i
+          where r.facility_id in (select id from f) and r.gateway_settlement_id is null and r.correction_entry_id is null) i
     group by i.facility_id, i.gateway
     union all
     select x.facility_id, 'facility_payable', null, -sum(x.amount)::bigint
     from (select p.facility_id, p.net_settlement_paise - p.refund_payable_paise - p.settled_paise as amount
-          from public.payments p where p.facility_id in (select id from f) and p.captured_at is not null
+          from public.payments p
+          where p.facility_id in (select id from f) and p.captured_at is not null and p.correction_entry_id is null
           union all
-          select r.facility_id, r.payable_paise - r.settled_paise from public.cash_refunds r where r.facility_id in (select id from f)) x
+          select r.facility_id, r.payable_paise - r.settled_paise from public.cash_refunds r
+          where r.facility_id in (select id from f) and r.correction_entry_id is null) x
     group by x.facility_id
     union all
     select x.facility_id, 'facility_receivable', null, sum(x.amount)::bigint
     from (select c.facility_id, c.commission_paise + c.commission_gst_paise - c.receivable_reversed_paise - c.settled_paise as amount
-          from public.cash_collections c where c.facility_id in (select id from f)
+          from public.cash_collections c where c.facility_id in (select id from f) and c.correction_entry_id is null
           union all
-          select r.facility_id, r.recovery_paise - r.settled_paise from public.payment_refunds r where r.facility_id in (select id from f)) x
+          select r.facility_id, r.recovery_paise - r.settled_paise from public.payment_refunds r
+          where r.facility_id in (select id from f) and r.correction_entry_id is null) x
     group by x.facility_id
     union all
     select x.facility_id, 'platform_bank', null, sum(x.amount)::bigint
@@ -171,7 +193,7 @@ as $$
     from public.payments p
     cross join (values ('platform_fee_income'::ledger_account), ('fee_recovery_income'), ('gateway_fee_expense'),
                        ('gst_input'), ('gst_output')) a(account)
-    where p.facility_id in (select id from f) and p.captured_at is not null
+    where p.facility_id in (select id from f) and p.captured_at is not null and p.correction_entry_id is null
     group by p.facility_id, a.account
     union all
     select c.facility_id, a.account, null,
@@ -180,7 +202,7 @@ as $$
                  else -(c.commission_gst_paise - c.commission_gst_reversed_paise) end)::bigint
     from public.cash_collections c
     cross join (values ('cash_commission_income'::ledger_account), ('gst_output')) a(account)
-    where c.facility_id in (select id from f)
+    where c.facility_id in (select id from f) and c.correction_entry_id is null
     group by c.facility_id, a.account
   ),
   source_total as (
@@ -244,14 +266,14 @@ cross join lateral (
          coalesce(sum(x.platform_fee_paise - x.platform_fee_reversed_paise - x.gateway_fee_paise)
                     filter (where x.gateway_settlement_id is null), 0)::bigint     as unsettled_margin_paise
   from public.payments x
-  where x.facility_id = f.id and x.captured_at is not null) p
+  where x.facility_id = f.id and x.captured_at is not null and x.correction_entry_id is null) p
 cross join lateral (
   select coalesce(sum(x.amount_collected_paise), 0)::bigint     as collected_paise,
          coalesce(sum(x.refunded_paise), 0)::bigint             as refunded_paise,
          coalesce(sum(x.commission_paise), 0)::bigint           as commission_paise,
          coalesce(sum(x.commission_reversed_paise), 0)::bigint  as commission_reversed_paise
   from public.cash_collections x
-  where x.facility_id = f.id) c
+  where x.facility_id = f.id and x.correction_entry_id is null) c
 cross join lateral (
   select app.account_balance(f.id, 'facility_receivable') as receivable_paise) r
 where f.id = any ((select app.reporting_facilities())::uuid[]);
@@ -297,12 +319,13 @@ as $$
     from public.cash_collections c
     where c.facility_id = any ((select app.reporting_facilities())::uuid[])
       and c.allocated_paise + c.receivable_reversed_paise < c.commission_paise + c.commission_gst_paise
+      and c.correction_entry_id is null
     union all
     select r.facility_id, (r.refunded_at at time zone 'Asia/Kolkata')::date,
            r.recovery_paise - r.allocated_paise
     from public.payment_refunds r
     where r.facility_id = any ((select app.reporting_facilities())::uuid[])
-      and r.allocated_paise < r.recovery_paise
+      and r.allocated_paise < r.recovery_paise and r.correction_entry_id is null
   ), aged as (
     select i.facility_id, i.item_on, i.open_paise,
            coalesce(p_as_of, app.ist_today()) - i.item_on as age_days

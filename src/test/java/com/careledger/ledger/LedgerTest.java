@@ -146,7 +146,7 @@ class LedgerTest {
             assertThat(s.string("select concat_ws(' ', event_kind, reverses_entry_id, posted_by) from journal_entries where id = ?", correction))
                     .isEqualTo("correction " + wrong + " " + SUPER_ADMIN);
             assertThat(s.strings("select distinct app.account_balance(?, account) from ledger_accounts", SANJEEVANI)).containsExactly("0");
-            assertThat(s.failure("select app.reverse_journal_entry(?, 'again')", wrong)).hasMessageContaining("duplicate key");
+            assertThat(s.failure("select app.reverse_journal_entry(?, 'again')", wrong)).hasMessageContaining("was already corrected");
             assertThat(s.failure("select app.reverse_journal_entry(?, 'undo')", correction)).hasMessageContaining("is not reversed");
             s.execute("set constraints all immediate");
         }
