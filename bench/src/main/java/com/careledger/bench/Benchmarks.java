@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.careledger.core.db.embedded.EmbeddedPostgresAutoConfiguration;
@@ -239,19 +240,7 @@ public final class Benchmarks {
     // ------------------------------------------------------------------------------------------------
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + "; see bench/README.md");
-            }
-            String key = a.substring(2);
-            if (key.equals("skip-generate") || key.equals("help") || key.equals("quick")) {
-                o.put(key, "true");
-            } else {
-                o.put(key, args[++i]);
-            }
-        }
+        Map<String, String> o = BenchOptions.parse(args, Set.of("skip-generate", "quick"), "bench/run");
         if (o.containsKey("help")) {
             System.out.println("""
                     bench/run [--size small|medium|large] [--facilities N] [--templates T] [--skip-generate] [--quick]

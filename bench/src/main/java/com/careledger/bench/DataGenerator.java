@@ -307,21 +307,7 @@ public final class DataGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + "; see bench/README.md");
-            }
-            String key = a.substring(2);
-            if (key.contains("=")) {
-                o.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (key.equals("fresh") || key.equals("help") || key.equals("plan")) {
-                o.put(key, "true");
-            } else {
-                o.put(key, args[++i]);
-            }
-        }
+        Map<String, String> o = BenchOptions.parse(args, Set.of("fresh", "plan"), "bench/generate");
         if (o.containsKey("help")) {
             System.out.println("""
                     bench/generate [--size small|medium|large] [--facilities N] [--seed N] [--workers N]

@@ -264,21 +264,7 @@ public final class SessionCost {
     // ------------------------------------------------------------------------------------------------
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + "; see bench/README.md");
-            }
-            String key = a.substring(2);
-            if (key.equals("help") || key.equals("no-write") || key.equals("no-component-tracker")) {
-                o.put(key, "true");
-            } else if (i + 1 < args.length) {
-                o.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + key + " needs a value; see bench/sessions --help");
-            }
-        }
+        Map<String, String> o = BenchOptions.parse(args, Set.of("no-write", "no-component-tracker"), "bench/sessions");
         if (o.containsKey("help")) {
             System.out.println("""
                     bench/sessions [--sessions 50,200]          the steps of N, increasing
