@@ -16,7 +16,8 @@
 -- its running totals, which only grow, and its correction (once). A voided
 -- payment never changes again. The refund totals go down only when a refund is
 -- voided (app.void_corrected_item), and then they equal the sums over the
--- payment's refunds that are not void.
+-- payment's refunds that are not void; what refunds of other payments drew on
+-- it likewise falls back to the draws of the refunds that are not void.
 create or replace function app.check_payment_update() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -25,7 +26,7 @@ declare
   v_keys text[] := array['status', 'advance_refund_due', 'gateway_settlement_id', 'refunded_paise',
                          'advance_refunded_paise', 'platform_fee_reversed_paise', 'platform_gst_reversed_paise',
                          'gateway_fee_recovered_paise', 'gateway_gst_recovered_paise', 'refund_payable_paise',
-                         'allocated_paise', 'settled_paise', 'correction_entry_id'];
+                         'drawn_paise', 'allocated_paise', 'settled_paise', 'correction_entry_id'];
 begin
   if tg_op = 'DELETE' then
     raise exception 'payments are never deleted' using errcode = 'integrity_constraint_violation';
@@ -64,6 +65,15 @@ begin
             from public.payment_refunds r
             where r.facility_id = new.facility_id and r.payment_id = new.id and r.correction_entry_id is null) then
       raise exception 'payment % : refund totals only grow, or fall back to the sums of its refunds that are not void', old.id
+        using errcode = 'integrity_constraint_violation';
+    end if;
+    if new.drawn_paise < old.drawn_paise
+       and new.drawn_paise <> (select coalesce(sum(d.amount_paise), 0)::bigint
+                               from public.payment_refund_draws d
+                               join public.payment_refunds r on r.facility_id = d.facility_id and r.id = d.refund_id
+                               where d.facility_id = new.facility_id and d.item_kind = 'payment' and d.item_id = new.id
+                                 and r.correction_entry_id is null) then
+      raise exception 'payment % : what refunds of other payments drew on it only grows, or falls back to the draws of refunds that are not void', old.id
         using errcode = 'integrity_constraint_violation';
     end if;
   end if;
@@ -650,18 +660,22 @@ alter function app.collect_cash(uuid, bigint, text) owner to careledger_definer;
 comment on function app.collect_cash(uuid, bigint, text) is
   'Records cash collected for an issued bill of the current facility in the clerk''s open shift, idempotently per key: never beyond what is outstanding; commission at the terms in force, bill paid amount, ledger entry (posting 3 of docs/ledger.md) when the commission is above 0.';
 
--- A refund is recorded once: afterwards only its gateway batch (once), its settlement totals and its
--- correction (once) change; a voided refund never changes again.
+-- A refund is recorded once: afterwards only its gateway batch (once), its settlement totals, its
+-- correction (once) and, for a cash refund, what online refunds drew on it change (that falls back only to
+-- the draws of refunds that are not void); a voided refund never changes again.
 create or replace function app.check_refund_change() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  -- what an online refund drew on a cash refund owed to the facility moves with those refunds
+  v_keys text[] := array['gateway_settlement_id', 'allocated_paise', 'settled_paise', 'correction_entry_id']
+                   || case when tg_table_name = 'cash_refunds' then array['drawn_paise'] else '{}'::text[] end;
 begin
   if tg_op = 'DELETE' then
     raise exception '% are never deleted', tg_table_name using errcode = 'integrity_constraint_violation';
   end if;
-  if (to_jsonb(new) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise', 'correction_entry_id'])
-     <> (to_jsonb(old) - array['gateway_settlement_id', 'allocated_paise', 'settled_paise', 'correction_entry_id']) then
+  if (to_jsonb(new) - v_keys) <> (to_jsonb(old) - v_keys) then
     raise exception 'refund % is recorded: only its gateway batch and settlement totals change', old.id
       using errcode = 'integrity_constraint_violation';
   end if;
@@ -675,6 +689,17 @@ begin
   end if;
   if new.settled_paise < old.settled_paise then
     raise exception 'refund % : settled totals only grow', old.id using errcode = 'integrity_constraint_violation';
+  end if;
+  if tg_table_name = 'cash_refunds'
+     and (to_jsonb(new) ->> 'drawn_paise')::bigint < (to_jsonb(old) ->> 'drawn_paise')::bigint
+     and (to_jsonb(new) ->> 'drawn_paise')::bigint
+         <> (select coalesce(sum(d.amount_paise), 0)::bigint
+             from public.payment_refund_draws d
+             join public.payment_refunds r on r.facility_id = d.facility_id and r.id = d.refund_id
+             where d.facility_id = new.facility_id and d.item_kind = 'cash_refund' and d.item_id = new.id
+               and r.correction_entry_id is null) then
+    raise exception 'cash refund % : what online refunds drew on it only grows, or falls back to the draws of refunds that are not void', old.id
+      using errcode = 'integrity_constraint_violation';
   end if;
   return new;
 end
@@ -727,6 +752,17 @@ declare
   v_payable bigint;
   v_payable_refund bigint;
   v_recovery bigint;
+  v_draft bigint;
+  v_take bigint;
+  v_left bigint;
+  v_drawn bigint := 0;
+  v_pass integer;
+  v_free bigint;
+  v_pos integer;
+  v_kinds public.settlement_item_kind[] := '{}';
+  v_items uuid[] := '{}';
+  v_amounts bigint[] := '{}';
+  d record;
   v_refund uuid := gen_random_uuid();
   v_entry uuid := gen_random_uuid();
 begin
@@ -743,6 +779,9 @@ begin
   end if;
   perform app.check_refund_reason(p_reason);
 
+  -- the facility's settlements hold still while the refund reads what they paid out and may trim a draft; taken
+  -- before any item, as the settlement functions do
+  perform app.lock_facility_settlements(v_tenant);
   -- the payment, locked until commit: refunds of one payment go one at a time
   select p.* into v_payment from public.payments p
   where p.id = p_payment and p.facility_id = v_tenant for update;
@@ -801,21 +840,86 @@ begin
               - v_payment.gateway_gst_recovered_paise;
   end if;
 
-  -- the facility's cost: from what the payment still owes it, the rest is a recovery it owes the platform
+  -- The facility's cost comes out of facility_payable while the facility has money there; only what would take
+  -- the balance below zero is a recovery it owes the platform. What a draft allocates is not paid out yet (the
+  -- draft gives it up); what a pending, approved or paid settlement allocates is. First the payment's own share:
   v_cost := p_amount_paise - v_p_r - v_pg_r + v_g_r + v_gg_r;
-  v_open := v_payment.net_settlement_paise - v_payment.refund_payable_paise - v_payment.allocated_paise;
-  v_payable := least(v_cost, greatest(v_open, 0));
-  v_recovery := v_cost - v_payable;
-  v_payable_refund := least(p_amount_paise - v_p_r - v_pg_r, v_payable);
+  v_open := greatest(v_payment.net_settlement_paise - v_payment.refund_payable_paise - v_payment.drawn_paise
+                     - v_payment.allocated_paise, 0);
+  v_draft := app.draft_allocated(v_payment.facility_id, 'payment', v_payment.id);
+  v_payable := least(v_cost, v_open + v_draft);
+  if v_payable > v_open then
+    perform app.trim_draft_allocations(v_payment.facility_id, 'payment', v_payment.id, v_payable - v_open);
+  end if;
+  -- then the facility's other payable-side items, in the stable order (payments, then cash refunds owed to it,
+  -- each by id): what no draft holds first, then what drafts hold
+  v_left := v_cost - v_payable;
+  for v_pass in 1 .. 2 loop
+    exit when v_left = 0;
+    for d in select 'payment'::public.settlement_item_kind as kind, p.id,
+                    p.net_settlement_paise - p.refund_payable_paise - p.drawn_paise - p.allocated_paise as free
+             from public.payments p
+             where p.facility_id = v_payment.facility_id and p.id <> v_payment.id and p.captured_at is not null
+               and p.correction_entry_id is null
+               and p.refund_payable_paise + p.drawn_paise + p.settled_paise < p.net_settlement_paise
+             union all
+             select 'cash_refund'::public.settlement_item_kind, r.id, r.payable_paise - r.drawn_paise - r.allocated_paise
+             from public.cash_refunds r
+             where r.facility_id = v_payment.facility_id and r.correction_entry_id is null
+               and r.drawn_paise + r.settled_paise < r.payable_paise
+             order by 1, 2
+    loop
+      exit when v_left = 0;
+      -- read again under the item's lock
+      if d.kind = 'payment' then
+        select p.net_settlement_paise - p.refund_payable_paise - p.drawn_paise - p.allocated_paise into v_free
+        from public.payments p where p.facility_id = v_payment.facility_id and p.id = d.id for update;
+      else
+        select r.payable_paise - r.drawn_paise - r.allocated_paise into v_free
+        from public.cash_refunds r where r.facility_id = v_payment.facility_id and r.id = d.id for update;
+      end if;
+      if v_pass = 1 then
+        v_take := least(v_left, v_free);
+      else
+        v_take := least(v_left, v_free + app.draft_allocated(v_payment.facility_id, d.kind, d.id));
+        if v_take > v_free then
+          perform app.trim_draft_allocations(v_payment.facility_id, d.kind, d.id, v_take - v_free);
+        end if;
+      end if;
+      continue when v_take <= 0;
+      if d.kind = 'payment' then
+        update public.payments set drawn_paise = drawn_paise + v_take
+        where facility_id = v_payment.facility_id and id = d.id;
+      else
+        update public.cash_refunds set drawn_paise = drawn_paise + v_take
+        where facility_id = v_payment.facility_id and id = d.id;
+      end if;
+      v_left := v_left - v_take;
+      v_drawn := v_drawn + v_take;
+      v_pos := array_position(v_items, d.id);
+      if v_pos is null then
+        v_kinds := v_kinds || d.kind;
+        v_items := v_items || d.id;
+        v_amounts := v_amounts || v_take;
+      else
+        v_amounts[v_pos] := v_amounts[v_pos] + v_take;
+      end if;
+    end loop;
+  end loop;
+  v_recovery := v_left;
+  v_payable_refund := least(p_amount_paise - v_p_r - v_pg_r, v_payable + v_drawn);
 
   insert into public.payment_refunds (
     id, facility_id, payment_id, bill_id, patient_id, gateway, gateway_refund_id, amount_paise, advance_paise, reason,
     refunded_by, platform_fee_reversed_paise, platform_gst_reversed_paise, gateway_fee_recovered_paise,
-    gateway_gst_recovered_paise, payable_paise, recovery_paise, journal_entry_id, refunded_at)
+    gateway_gst_recovered_paise, payable_paise, drawn_paise, recovery_paise, journal_entry_id, refunded_at)
   values (
     v_refund, v_payment.facility_id, v_payment.id, v_payment.bill_id, v_payment.patient_id, v_payment.gateway,
     p_gateway_refund_id, p_amount_paise, v_advance, nullif(btrim(p_reason), ''),
-    app.current_user_id(), v_p_r, v_pg_r, v_g_r, v_gg_r, v_payable, v_recovery, v_entry, p_at);
+    app.current_user_id(), v_p_r, v_pg_r, v_g_r, v_gg_r, v_payable, v_drawn, v_recovery, v_entry, p_at);
+  insert into public.payment_refund_draws (facility_id, refund_id, item_kind, item_id, amount_paise)
+  select v_payment.facility_id, v_refund, x.kind, x.item, x.amount
+  from unnest(v_kinds, v_items, v_amounts) as x(kind, item, amount);
 
   update public.payments p
   set refunded_paise = v_refunded,
@@ -842,7 +946,7 @@ begin
       jsonb_build_object('account', 'platform_fee_income', 'debit_paise', v_p_r),
       jsonb_build_object('account', 'gst_output', 'debit_paise', v_pg_r),
       jsonb_build_object('account', 'facility_payable', 'debit_paise', v_payable_refund),
-      jsonb_build_object('account', 'facility_payable', 'debit_paise', v_payable - v_payable_refund),
+      jsonb_build_object('account', 'facility_payable', 'debit_paise', v_payable + v_drawn - v_payable_refund),
       jsonb_build_object('account', 'facility_receivable', 'debit_paise', v_recovery),
       jsonb_build_object('account', 'gateway_clearing', 'gateway', v_payment.gateway, 'credit_paise', p_amount_paise),
       jsonb_build_object('account', 'fee_recovery_income', 'credit_paise', v_g_r + v_gg_r)),
@@ -872,7 +976,7 @@ revoke all on function app.refund_payment(uuid, text, bigint, text) from public;
 grant execute on function app.refund_payment(uuid, text, bigint, text) to careledger_app, careledger_patient;
 alter function app.refund_payment(uuid, text, bigint, text) owner to careledger_definer;
 comment on function app.refund_payment(uuid, text, bigint, text) is
-  'Records a gateway refund of a captured online payment of the current facility, idempotently per gateway refund id: advance first, then the bill; fees reversed by the cumulative rule; the facility''s cost from facility_payable up to the payment''s open amount, the rest a recovery in facility_receivable (posting 5 of docs/ledger.md). Only the payment webhook: a refund is recorded when the gateway reports it.';
+  'Records a gateway refund of a captured online payment of the current facility, idempotently per gateway refund id: advance first, then the bill; fees reversed by the cumulative rule; the facility''s cost from facility_payable while the facility has money there (the payment''s own share first, then its other payable items; drafts are not paid out), only the rest a recovery in facility_receivable (posting 5 of docs/ledger.md). Only the payment webhook: a refund is recorded when the gateway reports it.';
 
 create or replace function app.refund_cash_at(
   p_collection       uuid,
@@ -1692,13 +1796,15 @@ alter function app.check_cash_collection_receipt() owner to careledger_definer;
 -- it posts the correction p_correction of the entry p_wrong: the item whose
 -- entry it is (a captured payment, a cash collection, an online or a cash
 -- refund) is locked, refused when something has happened to it since (a
--- refund, a gateway batch, an allocation to a settlement not cancelled), and
+-- refund, a gateway batch, an allocation to a settlement not cancelled, a
+-- refund of another payment that drew on it), and
 -- otherwise voided, with what it moved outside the ledger taken back:
 --   payment         the bill's paid amount goes down by what it paid of the bill
 --   cash collection the bill's paid amount goes down; the shift no longer counts it
 --   online refund   the payment's running totals go back down by the refund's
---                   parts (the cumulative rule then goes on from there); the
---                   bill's paid amount goes up by what the refund took off it
+--                   parts (the cumulative rule then goes on from there); what
+--                   it drew from other items is theirs again; the bill's paid
+--                   amount goes up by what the refund took off it
 --   cash refund     the collection's running totals go back down; the bill's
 --                   paid amount goes up; the shift no longer counts it
 -- A refused call raises, so nothing is posted and nothing changes.
@@ -1729,6 +1835,9 @@ begin
       elsif v_payment.allocated_paise > 0 then
         raise exception 'payment % is allocated to a settlement: release it from the draft or cancel the settlement first',
           v_payment.gateway_payment_id using errcode = 'object_not_in_prerequisite_state';
+      elsif v_payment.drawn_paise > 0 then
+        raise exception 'a refund of another payment took % paise of payment %''s share: correct that refund first',
+          v_payment.drawn_paise, v_payment.gateway_payment_id using errcode = 'object_not_in_prerequisite_state';
       end if;
       update public.payments p set correction_entry_id = p_correction where p.id = v_payment.id;
       if v_payment.applied_paise > 0 then
@@ -1780,6 +1889,15 @@ begin
           using errcode = 'object_not_in_prerequisite_state';
       end if;
       update public.payment_refunds r set correction_entry_id = p_correction where r.id = v_refund.id;
+      -- what it took from other items of the facility is theirs again
+      update public.payments p set drawn_paise = p.drawn_paise - d.amount_paise
+      from public.payment_refund_draws d
+      where d.facility_id = v_refund.facility_id and d.refund_id = v_refund.id and d.item_kind = 'payment'
+        and p.facility_id = d.facility_id and p.id = d.item_id;
+      update public.cash_refunds c set drawn_paise = c.drawn_paise - d.amount_paise
+      from public.payment_refund_draws d
+      where d.facility_id = v_refund.facility_id and d.refund_id = v_refund.id and d.item_kind = 'cash_refund'
+        and c.facility_id = d.facility_id and c.id = d.item_id;
       update public.payments p
       set refunded_paise = p.refunded_paise - v_refund.amount_paise,
           advance_refunded_paise = p.advance_refunded_paise - v_refund.advance_paise,
@@ -1809,6 +1927,9 @@ begin
       if v_cash_refund.allocated_paise > 0 then
         raise exception 'cash refund % is allocated to a settlement: release it from the draft or cancel the settlement first',
           v_cash_refund.id using errcode = 'object_not_in_prerequisite_state';
+      elsif v_cash_refund.drawn_paise > 0 then
+        raise exception 'an online refund took % paise of what cash refund % left owed to the facility: correct that refund first',
+          v_cash_refund.drawn_paise, v_cash_refund.id using errcode = 'object_not_in_prerequisite_state';
       end if;
       -- the reversal must have been on this collection: a bill's fixed fee carried by another collection is not
       -- taken back here (the refund row holds the reversal, not which collection it came from)

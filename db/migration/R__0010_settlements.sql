@@ -156,7 +156,7 @@ declare
 begin
   case p_kind
     when 'payment' then
-      select p.net_settlement_paise - p.refund_payable_paise - p.allocated_paise, p.gateway_settlement_id is not null,
+      select p.net_settlement_paise - p.refund_payable_paise - p.drawn_paise - p.allocated_paise, p.gateway_settlement_id is not null,
              p.correction_entry_id is not null
       into v_open, v_settled_by_gateway, v_voided
       from public.payments p
@@ -175,7 +175,7 @@ begin
       where r.facility_id = p_settlement.facility_id and r.id = p_item
       for update;
     when 'cash_refund' then
-      select r.payable_paise - r.allocated_paise, r.correction_entry_id is not null into v_open, v_voided
+      select r.payable_paise - r.drawn_paise - r.allocated_paise, r.correction_entry_id is not null into v_open, v_voided
       from public.cash_refunds r
       where r.facility_id = p_settlement.facility_id and r.id = p_item
       for update;
@@ -297,6 +297,73 @@ $$;
 revoke all on function app.apply_settlement_allocations(settlements, integer, integer) from public;
 alter function app.apply_settlement_allocations(settlements, integer, integer) owner to careledger_definer;
 
+-- What drafts of the facility allocate to one item: not paid out yet, so a
+-- refund may still take it (app.refund_payment_at).
+create or replace function app.draft_allocated(p_facility uuid, p_kind settlement_item_kind, p_item uuid) returns bigint
+language sql stable
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select coalesce(sum(a.amount_paise), 0)::bigint
+  from public.settlement_allocations a
+  join public.settlements s on s.facility_id = a.facility_id and s.id = a.settlement_id
+                           and s.created_at = a.settlement_created_at
+  where a.facility_id = p_facility and a.item_kind = p_kind and a.item_id = p_item and s.settlement_status = 'draft'
+$$;
+revoke all on function app.draft_allocated(uuid, settlement_item_kind, uuid) from public;
+alter function app.draft_allocated(uuid, settlement_item_kind, uuid) owner to careledger_definer;
+
+-- Gives up p_amount of what drafts allocate to one item (the newest draft
+-- first): an allocation is released, or released and made again smaller, and
+-- the draft's totals follow. The item's allocated total falls by p_amount. The
+-- caller holds the facility's settlement lock and the item's row lock.
+create or replace function app.trim_draft_allocations(p_facility uuid, p_kind settlement_item_kind, p_item uuid,
+                                                      p_amount bigint) returns void
+language plpgsql
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_left bigint := p_amount;
+  v_take bigint;
+  a public.settlement_allocations;
+  v public.settlements;
+begin
+  for a in select x.* from public.settlement_allocations x
+           join public.settlements s on s.facility_id = x.facility_id and s.id = x.settlement_id
+                                    and s.created_at = x.settlement_created_at
+           where x.facility_id = p_facility and x.item_kind = p_kind and x.item_id = p_item
+             and s.settlement_status = 'draft'
+           order by s.created_at desc, s.id desc
+  loop
+    exit when v_left <= 0;
+    select s.* into v from public.settlements s
+    where s.facility_id = a.facility_id and s.id = a.settlement_id and s.created_at = a.settlement_created_at
+    for update;
+    v_take := least(v_left, a.amount_paise);
+    delete from public.settlement_allocations x where x.id = a.id;
+    if a.amount_paise > v_take then
+      insert into public.settlement_allocations (id, facility_id, settlement_id, settlement_created_at, item_kind, item_id,
+                                                 amount_paise, commission_paise, allocated_at, allocated_by)
+      values (a.id, a.facility_id, a.settlement_id, a.settlement_created_at, a.item_kind, a.item_id,
+              a.amount_paise - v_take, 0, a.allocated_at, a.allocated_by);
+    end if;
+    perform app.refresh_settlement_totals(v);
+    v_left := v_left - v_take;
+  end loop;
+  if v_left > 0 then
+    raise exception 'drafts allocate % paise less to % % than asked to give up', v_left, p_kind, p_item
+      using errcode = 'integrity_constraint_violation';
+  end if;
+  case p_kind
+    when 'payment' then
+      update public.payments set allocated_paise = allocated_paise - p_amount where facility_id = p_facility and id = p_item;
+    when 'cash_refund' then
+      update public.cash_refunds set allocated_paise = allocated_paise - p_amount where facility_id = p_facility and id = p_item;
+  end case;
+end
+$$;
+revoke all on function app.trim_draft_allocations(uuid, settlement_item_kind, uuid, bigint) from public;
+alter function app.trim_draft_allocations(uuid, settlement_item_kind, uuid, bigint) owner to careledger_definer;
+
 -- Recomputes a draft's totals from its allocations, with the TDS rate in force now.
 create or replace function app.refresh_settlement_totals(p_settlement public.settlements) returns public.settlements
 language plpgsql
@@ -378,7 +445,7 @@ begin
     for v_item in select p.id from public.payments p
                   where p.facility_id = p_settlement.facility_id and p.gateway_settlement_id is not null
                     and p.captured_at < v_until and p.correction_entry_id is null
-                    and p.allocated_paise + p.refund_payable_paise < p.net_settlement_paise
+                    and p.allocated_paise + p.refund_payable_paise + p.drawn_paise < p.net_settlement_paise
                   order by p.id for update
     loop
       perform app.allocate_settlement_item(p_settlement, 'payment', v_item, null, false);
@@ -404,7 +471,7 @@ begin
   if p_settlement.settlement_type in ('online_pg', 'mixed') then
     for v_item in select r.id from public.cash_refunds r
                   where r.facility_id = p_settlement.facility_id and r.refunded_at < v_until
-                    and r.allocated_paise < r.payable_paise and r.correction_entry_id is null
+                    and r.allocated_paise + r.drawn_paise < r.payable_paise and r.correction_entry_id is null
                   order by r.id for update
     loop
       perform app.allocate_settlement_item(p_settlement, 'cash_refund', v_item, null, false);

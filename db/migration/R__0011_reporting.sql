@@ -147,11 +147,11 @@ as $$
     group by i.facility_id, i.gateway
     union all
     select x.facility_id, 'facility_payable', null, -sum(x.amount)::bigint
-    from (select p.facility_id, p.net_settlement_paise - p.refund_payable_paise - p.settled_paise as amount
+    from (select p.facility_id, p.net_settlement_paise - p.refund_payable_paise - p.drawn_paise - p.settled_paise as amount
           from public.payments p
           where p.facility_id in (select id from f) and p.captured_at is not null and p.correction_entry_id is null
           union all
-          select r.facility_id, r.payable_paise - r.settled_paise from public.cash_refunds r
+          select r.facility_id, r.payable_paise - r.drawn_paise - r.settled_paise from public.cash_refunds r
           where r.facility_id in (select id from f) and r.correction_entry_id is null) x
     group by x.facility_id
     union all

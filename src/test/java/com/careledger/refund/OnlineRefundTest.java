@@ -255,7 +255,8 @@ class OnlineRefundTest {
             UUID facility = facility(s, "recovery", "0.011", "0.012", "facility");
             UUID bill = issuedBill(s, facility, 1_000_000);
             UUID payment = capture(s, bill, "pay_recovery", "card", 1_000_000);
-            // fixture: 9 000.00 of the net 9 858.40 is in a settlement already (settlements are written by their own
+            // fixture: 9 000.00 of the net 9 858.40 is in a settlement already, and no draft holds it, so it counts
+            // as paid out; the facility has nothing else in facility_payable (settlements are written by their own
             // function; here the running total is raised directly, as the definer)
             s.asDefiner("update payments set allocated_paise = 900000 where id = ?", payment);
 
