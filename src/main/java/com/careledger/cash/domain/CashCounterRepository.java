@@ -51,6 +51,18 @@ public class CashCounterRepository {
                 .fetchOptional(mapping(Shift::new));
     }
 
+    /** Cash the signed-in clerk's facility collected since a moment, corrected collections left out: count and sum. */
+    @Transactional(readOnly = true)
+    public Collected collectedSince(OffsetDateTime since) {
+        return db.select(DSL.count(), DSL.coalesce(DSL.sum(CASH_COLLECTIONS.AMOUNT_COLLECTED_PAISE), BigDecimal.ZERO))
+                .from(CASH_COLLECTIONS)
+                .where(CASH_COLLECTIONS.COLLECTED_AT.ge(since), CASH_COLLECTIONS.CORRECTION_ENTRY_ID.isNull())
+                .fetchSingle(r -> new Collected(r.value1(), r.value2().longValueExact()));
+    }
+
+    public record Collected(int collections, long paise) {
+    }
+
     /** Closes the clerk's own shift with the cash counted in the drawer; returns it with expected and variance. */
     public Shift closeShift(UUID shift, long countedPaise) {
         db.select(Routines.closeShift(shift, countedPaise)).fetchSingle();

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.careledger.core.Money;
 import com.careledger.core.format.Dates;
 import com.careledger.core.format.Numbers;
 import com.careledger.core.security.Roles;
+import com.careledger.core.ui.FigureTiles;
 import com.careledger.core.ui.LandingPage;
 import com.careledger.core.ui.chart.ChartCard;
 import com.careledger.core.ui.chart.ChartData;
@@ -16,6 +18,7 @@ import com.careledger.core.ui.chart.ChartType;
 import com.careledger.db.public_.enums.FacilityType;
 import com.careledger.facility.domain.Facility;
 import com.careledger.facility.domain.FacilityRepository;
+import com.careledger.reporting.domain.CommissionReportRepository;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H1;
@@ -33,13 +36,24 @@ import jakarta.annotation.security.RolesAllowed;
 @LandingPage(Roles.SUPER_ADMIN)
 public class FacilitiesView extends VerticalLayout implements HasDynamicTitle {
 
-    public FacilitiesView(FacilityRepository facilities) {
+    public FacilitiesView(FacilityRepository facilities, CommissionReportRepository reports) {
         setSizeFull();
         addClassName("page");
         H1 title = new H1(getTranslation("facilities.title"));
         Span total = new Span(getTranslation("facilities.total", Numbers.grouped(facilities.count())));
         total.addClassName("subtitle");
         total.setId("facility-total");
+
+        // the platform's money as of the reports' last refresh
+        CommissionReportRepository.PlatformSummary platform = reports.platformSummary();
+        FigureTiles money = new FigureTiles("platform-figures")
+                .add("platform-billed", getTranslation("facilities.billed"), Money.ofPaise(platform.billedPaise()).display())
+                .add("platform-online", getTranslation("facilities.online"), Money.ofPaise(platform.collectedOnlinePaise()).display())
+                .add("platform-cash", getTranslation("facilities.cash"), Money.ofPaise(platform.collectedCashPaise()).display())
+                .add("platform-commission", getTranslation("facilities.commission-earned"),
+                        Money.ofPaise(platform.commissionEarnedPaise()).display())
+                .add("platform-pending", getTranslation("facilities.commission-pending"),
+                        Money.ofPaise(platform.commissionPendingPaise()).display());
 
         ChartCard chart = byType(facilities);
 
@@ -55,7 +69,7 @@ public class FacilitiesView extends VerticalLayout implements HasDynamicTitle {
         grid.setItems(query -> facilities.findPage(query.getOffset(), query.getLimit()).stream(),
                 query -> facilities.count());
         grid.setHeight("360px");
-        add(title, total, chart, grid);
+        add(title, total, money, chart, grid);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package com.careledger.patient.ui;
 
+import com.careledger.core.Money;
+import com.careledger.core.format.Numbers;
 import com.careledger.core.security.CareLedgerUser;
 import com.careledger.core.security.Roles;
+import com.careledger.core.ui.FigureTiles;
 import com.careledger.core.ui.LandingPage;
+import com.careledger.patient.domain.MyBillsRepository;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -19,16 +23,26 @@ import jakarta.annotation.security.RolesAllowed;
 @LandingPage(Roles.PATIENT)
 public class PatientHomeView extends VerticalLayout implements HasDynamicTitle {
 
-    public PatientHomeView(AuthenticationContext authentication) {
+    public PatientHomeView(AuthenticationContext authentication, MyBillsRepository bills) {
         addClassName("page");
         CareLedgerUser user = authentication.getAuthenticatedUser(CareLedgerUser.class).orElseThrow();
         add(new H1(getTranslation("patient.title")),
                 new Paragraph(user.displayName() + " · " + user.email()),
+                figures(bills.totals()),
                 new Paragraph(getTranslation("patient.coming")));
     }
 
     @Override
     public String getPageTitle() {
         return getTranslation("app.page-title", getTranslation("patient.title"));
+    }
+
+    /** The patient's bills at every facility: how many, billed, paid and still due. */
+    private FigureTiles figures(MyBillsRepository.Totals totals) {
+        return new FigureTiles("bill-figures")
+                .add("bills-count", getTranslation("patient.bills"), Numbers.grouped(totals.bills()))
+                .add("bills-total", getTranslation("patient.billed"), Money.ofPaise(totals.billedPaise()).display())
+                .add("bills-paid", getTranslation("patient.paid"), Money.ofPaise(totals.paidPaise()).display())
+                .add("bills-due", getTranslation("patient.due"), Money.ofPaise(totals.duePaise()).display());
     }
 }
