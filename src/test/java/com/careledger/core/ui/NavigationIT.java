@@ -46,6 +46,23 @@ class NavigationIT extends BrowserTest {
         assertThat(page.locator("body")).not().containsText("route");
     }
 
+    /** On a 360 px phone the header keeps the menu button; sign-out is in the drawer, and it works by keyboard. */
+    @Test
+    void signOutIsReachableOnA360PixelPhone() {
+        page.setViewportSize(360, 740);
+        page.navigate(url("/login"));
+        signIn("admin@sanjeevani.test", TestDatabase.DEMO_PASSWORD);
+        page.waitForURL(Pattern.compile(".*/facility(\\?continue)?$"));
+        assertThat(page.locator("#sign-out")).isHidden();
+
+        page.locator("vaadin-drawer-toggle").click();
+        assertThat(page.locator("#language-switch-drawer")).isVisible();
+        page.locator("#sign-out-drawer").focus();
+        page.keyboard().press("Enter");
+        page.waitForURL(Pattern.compile(".*/login$"));
+        assertThat(page.locator("vaadin-login-form")).isVisible();
+    }
+
     /** A page of another role, opened by its address: refused inside the frame, with the way home. */
     @Test
     void anotherRolesPageIsRefusedInTheFrame() {
